@@ -1,0 +1,109 @@
+// Test accounts and bound addresses, made through the spec's own flows so that a scenario
+// about a bound address rests on nothing the spec does not describe.
+import { createHmac } from 'node:crypto';
+import type { Homeserver } from './homeserver.js';
+import type { Exchange } from './http/exchange.js';
+import { jsonOf } from './http/exchange.js';
+import type { FreshIdentity } from './identities.js';
+import { ScenarioFailure } from './matchers.js';
+import type { MailSink } from './mail/mail-sink.js';
+import { atLeast, clientPrefix } from './spec-versions.js';
+
+export interface Account {
+  userId: string;
+  accessToken: string;
+  password: string;
+}
+
+const MAIL_WAIT_MS = 15_000;
+
+export class Accounts {
+  constructor(
+    private readonly hs: Homeserver,
+    private readonly sharedSecret: string | undefined,
+    private readonly mail: MailSink,
+  ) {}
+
+  /** Registers a user with the registration shared secret (Synapse's admin API). */
+  async create(identity: FreshIdentity): Promise<Account> {
+    if (!this.sharedSecret) {
+      throw new ScenarioFailure('cannot create a test account: no registration shared secret (--shared-secret)', undefined);
+    }
+    const path = '/_synapse/admin/v1/register';
+    const nonceExchange = await this.hs.http.get(path);
+    const nonce = field(nonceExchange, 'nonce', 'creating a test account: reading a registration nonce');
+    const mac = createHmac('sha1', this.sharedSecret)
+      .update([nonce, identity.localpart, identity.password, 'notadmin'].join('\0'))
+      .digest('hex');
+    const registered = await this.hs.http.post(path, {
+      nonce,
+      username: identity.localpart,
+      password: identity.password,
+      admin: false,
+      mac,
+    });
+    return {
+      userId: field(registered, 'user_id', 'creating a test account'),
+      accessToken: field(registered, 'access_token', 'creating a test account'),
+      password: identity.password,
+    };
+  }
+
+  /**
+   * Binds `identity.email` to a new account: request a token on account/3pid/email,
+   * follow the mailed link, then add the address with user-interactive auth.
+   */
+  async withBoundEmail(identity: FreshIdentity): Promise<Account> {
+    const account = await this.create(identity);
+    const since = Date.now();
+    const requested = await this.hs.requestToken('3pid-email', {
+      client_secret: identity.clientSecret,
+      email: identity.email,
+      send_attempt: 1,
+    }, { authorization: `Bearer ${account.accessToken}` });
+    const sid = field(requested, 'sid', 'binding an email: requesting a token on account/3pid/email');
+    const mail = await this.mail.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+    if (!mail.validationLink) {
+      throw new ScenarioFailure(`binding an email: the validation mail to ${identity.email} has no link:\n${mail.text}`, undefined);
+    }
+    const followed = await this.hs.http.get(mail.validationLink);
+    if (!followed.response || followed.response.status >= 400) {
+      throw new ScenarioFailure('binding an email: following the mailed validation link failed', followed);
+    }
+    await this.addThreepid(account, { sid, client_secret: identity.clientSecret });
+    return account;
+  }
+
+  private async addThreepid(account: Account, creds: { sid: string; client_secret: string }): Promise<void> {
+    const headers = { authorization: `Bearer ${account.accessToken}` };
+    const spec = this.hs.spec;
+    // r0.6.0 introduced /account/3pid/add with user-interactive auth; before it, /account/3pid.
+    const path = `${clientPrefix(spec)}${atLeast(spec, 'r0.6.0') ? '/account/3pid/add' : '/account/3pid'}`;
+    const body = atLeast(spec, 'r0.6.0') ? creds : { three_pid_creds: creds, bind: false };
+    const first = await this.hs.http.post(path, body, headers);
+    if (first.response?.status === 200) return;
+    const session = first.response?.status === 401 ? (jsonOf(first) as { session?: string } | undefined)?.session : undefined;
+    if (!session) throw new ScenarioFailure('binding an email: account/3pid/add gave neither 200 nor a 401 auth session', first);
+    const second = await this.hs.http.post(path, {
+      ...body,
+      auth: {
+        type: 'm.login.password',
+        identifier: { type: 'm.id.user', user: account.userId },
+        password: account.password,
+        session,
+      },
+    }, headers);
+    if (second.response?.status !== 200) {
+      throw new ScenarioFailure('binding an email: account/3pid/add with password auth did not answer 200', second);
+    }
+  }
+}
+
+function field(exchange: Exchange, name: string, step: string): string {
+  const body = jsonOf(exchange) as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  if (exchange.response?.status !== 200 || typeof value !== 'string') {
+    throw new ScenarioFailure(`${step}: expected 200 with a string ${name}`, exchange);
+  }
+  return value;
+}

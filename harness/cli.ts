@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
+// otherwise the run's own exit code.
+import { ExpectationsError } from './expectations.js';
+import { helpText, parseConfig, UsageError, LAUNCHABLE, type Config } from './config.js';
+import { freePort } from './launch/child-process.js';
+import { launchSynapse } from './launch/synapse.js';
+import { ProfileError } from './profile.js';
+import { runConformance } from './run.js';
+import { UnreachableError } from './target-probe.js';
+import { TOOL_NAME, TOOL_VERSION } from './version.js';
+
+const out = {
+  log: (line: string) => process.stderr.write(`${line}\n`),
+  report: (text: string) => process.stdout.write(`${text}\n`),
+};
+
+/** `launch synapse`: a configured server in the foreground, for an edit-run loop. */
+async function keepLaunched(name: string, config: Config): Promise<number> {
+  if (!(LAUNCHABLE as readonly string[]).includes(name)) {
+    throw new UsageError(`launch: "${name}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
+  }
+  const identityPort = config.identityPort ?? (await freePort());
+  const smtpPort = config.smtpPort ?? (await freePort());
+  const server = await launchSynapse({ identityPort, smtpPort, log: out.log });
+  out.report(
+    [
+      `${server.name} ${server.version} is running at ${server.url}`,
+      `It expects the fake identity service on port ${identityPort} and the mail sink on port ${smtpPort}.`,
+      'Run the suite against it, as often as you like:',
+      `  ${TOOL_NAME} --homeserver ${server.url} --profile ${name} --identity-port ${identityPort} --smtp-port ${smtpPort} --shared-secret ${server.registrationSharedSecret}`,
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.stop();
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'launch') {
+    if (!argv[1] || argv[1].startsWith('--')) throw new UsageError(`launch needs a server name (${LAUNCHABLE.join(', ')})`);
+    return keepLaunched(argv[1], parseConfig(argv.slice(2), process.env));
+  }
+  const config = parseConfig(argv, process.env);
+  if (config.help) {
+    out.report(helpText(TOOL_VERSION));
+    return 0;
+  }
+  if (config.version) {
+    out.report(TOOL_VERSION);
+    return 0;
+  }
+  return (await runConformance(config, out)).exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || error instanceof ProfileError || error instanceof ExpectationsError) {
+      out.log(`${TOOL_NAME}: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof UnreachableError) {
+      out.log(`${TOOL_NAME}: ${error.message}`);
+      process.exit(3);
+    }
+    out.log(`${TOOL_NAME}: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,146 @@
+// Every setting the CLI takes, declared once: the parser, the environment fallback and the
+// --help text all come from this table.
+import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from './spec-versions.js';
+
+export const LAUNCHABLE = ['synapse'] as const;
+export type Launchable = (typeof LAUNCHABLE)[number];
+
+export interface Config {
+  homeserver?: string;
+  launch?: Launchable;
+  profile?: string;
+  spec?: SpecVersion;
+  identityPort?: number;
+  smtpPort?: number;
+  sharedSecret?: string;
+  results?: string;
+  expectations?: string;
+  only?: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  help: boolean;
+  version: boolean;
+}
+
+type Kind = 'string' | 'url' | 'port' | 'positive' | 'flag' | 'spec' | 'launch';
+
+interface OptionSpec {
+  flag: string;
+  key: keyof Config;
+  kind: Kind;
+  env?: string;
+  value?: string;
+  describe: string;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: '--homeserver', key: 'homeserver', kind: 'url', env: 'MATRIX_3PID_HOMESERVER', value: 'URL', describe: 'Base URL of the homeserver under test (e.g. http://localhost:8008).' },
+  { flag: '--launch', key: 'launch', kind: 'launch', env: 'MATRIX_3PID_LAUNCH', value: LAUNCHABLE.join('|'), describe: 'Launch this homeserver on loopback, configured for the suite, and test it. The default when no --homeserver is given.' },
+  { flag: '--profile', key: 'profile', kind: 'string', env: 'MATRIX_3PID_PROFILE', value: 'NAME|PATH', describe: 'How the target is configured: a profile in fixtures/profiles/ or a JSON file. Defaults to the launched server\'s profile.' },
+  { flag: '--spec', key: 'spec', kind: 'spec', env: 'MATRIX_3PID_SPEC', value: 'VERSION', describe: `Spec version to test against (${SPEC_VERSIONS[0]} … ${SPEC_VERSIONS.at(-1)}). Default: the newest the server advertises in /versions.` },
+  { flag: '--identity-port', key: 'identityPort', kind: 'port', env: 'MATRIX_3PID_IDENTITY_PORT', value: 'N', describe: 'Port for the fake identity service (the one the target was configured with). Default: a free port.' },
+  { flag: '--smtp-port', key: 'smtpPort', kind: 'port', env: 'MATRIX_3PID_SMTP_PORT', value: 'N', describe: 'Port for the SMTP mail sink (the one the target sends mail to). Default: a free port.' },
+  { flag: '--shared-secret', key: 'sharedSecret', kind: 'string', env: 'MATRIX_3PID_SHARED_SECRET', value: 'SECRET', describe: 'Registration shared secret of the target, for profiles whose accounts.method is shared-secret.' },
+  { flag: '--results', key: 'results', kind: 'string', env: 'MATRIX_3PID_RESULTS', value: 'FILE.json', describe: 'Write the results file (every scenario with its verdict and evidence) here.' },
+  { flag: '--expectations', key: 'expectations', kind: 'string', env: 'MATRIX_3PID_EXPECTATIONS', value: 'FILE', describe: 'Known failures of this server, each with a reason: reported as expected failures, they do not fail the run.' },
+  { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches (a substring, or a glob with *), e.g. register-email/* .' },
+  { flag: '--timeout', key: 'timeoutMs', kind: 'positive', env: 'MATRIX_3PID_TIMEOUT_MS', value: 'MS', describe: 'Deadline for each request to the homeserver, in milliseconds (default 10000).' },
+  { flag: '--max-body', key: 'maxBodyBytes', kind: 'positive', env: 'MATRIX_3PID_MAX_BODY', value: 'BYTES', describe: 'Largest response body read from the homeserver (default 1048576).' },
+  { flag: '--help', key: 'help', kind: 'flag', describe: 'Show this help.' },
+  { flag: '--version', key: 'version', kind: 'flag', describe: 'Print the version.' },
+];
+
+/** Bad input to the tool: reported in one line, exit code 2. */
+export class UsageError extends Error {}
+
+function convert(option: OptionSpec, raw: string, source: string): unknown {
+  const fail = (why: string) => new UsageError(`${source}: ${why}`);
+  switch (option.kind) {
+    case 'url': {
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        throw fail(`"${raw}" is not a URL (expected e.g. http://localhost:8008)`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fail(`"${raw}" is not an http(s) URL`);
+      return raw.replace(/\/+$/, '');
+    }
+    case 'port': {
+      const port = Number(raw);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw fail(`"${raw}" is not a port number (1-65535)`);
+      return port;
+    }
+    case 'positive': {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n <= 0) throw fail(`"${raw}" is not a positive whole number`);
+      return n;
+    }
+    case 'spec':
+      if (!isSpecVersion(raw)) throw fail(`"${raw}" is not a spec version this suite knows (${SPEC_VERSIONS.join(', ')})`);
+      return raw;
+    case 'launch':
+      if (!(LAUNCHABLE as readonly string[]).includes(raw)) throw fail(`"${raw}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
+      return raw;
+    case 'string':
+      if (raw === '') throw fail('needs a value');
+      return raw;
+    case 'flag':
+      return true;
+  }
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
+  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false };
+  const set = config as unknown as Record<string, unknown>;
+  for (const option of OPTIONS) {
+    const raw = option.env ? env[option.env] : undefined;
+    if (raw !== undefined && raw !== '') set[option.key] = convert(option, raw, option.env!);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const option = OPTIONS.find((o) => o.flag === flag);
+    if (!option) throw new UsageError(`unknown argument "${arg}" (see --help)`);
+    if (option.kind === 'flag') {
+      set[option.key] = true;
+      continue;
+    }
+    const raw = inline ?? argv[++i];
+    if (raw === undefined || (inline === undefined && raw.startsWith('--'))) throw new UsageError(`${flag} needs a value (${option.value})`);
+    set[option.key] = convert(option, raw, flag);
+  }
+  if (config.homeserver && config.launch) {
+    throw new UsageError('--homeserver and --launch exclude each other: test a running server or launch one');
+  }
+  if (config.homeserver && !config.profile) {
+    throw new UsageError('--homeserver needs --profile: say how the server is configured (e.g. --profile synapse)');
+  }
+  return config;
+}
+
+export function helpText(version: string): string {
+  const rows = OPTIONS.map((o) => {
+    const left = `  ${o.flag}${o.value ? ` ${o.value}` : ''}`;
+    const env = o.env ? `\n${' '.repeat(30)}env ${o.env}` : '';
+    return `${left.padEnd(30)}${o.describe}${env}`;
+  });
+  return [
+    `matrix-3pid-conformance ${version}`,
+    'Conformance tests for the Matrix requestToken endpoints (register, account/password, account/3pid; email and msisdn).',
+    '',
+    'Usage:',
+    '  matrix-3pid-conformance [--launch synapse] [options]          launch a homeserver and test it',
+    '  matrix-3pid-conformance --homeserver URL --profile P [options] test a running homeserver',
+    '  matrix-3pid-conformance launch synapse                          keep a configured homeserver running for repeated runs',
+    '',
+    'Options:',
+    ...rows,
+    '',
+    'Exit codes:',
+    '  0  no unexpected failure (expected failures listed in --expectations do not count)',
+    '  1  unexpected failures, or unexpected passes of expected failures',
+    '  2  usage or configuration error (bad flag, bad profile, bad expectations file)',
+    '  3  the target homeserver could not be reached',
+  ].join('\n');
+}

@@ -1,0 +1,132 @@
+import { Agent, request as undiciRequest, errors as undiciErrors } from 'undici';
+import type { Exchange, ExchangeRequest, ExchangeResponse } from './exchange.js';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Whole-request deadline: a server that hangs gives a failed exchange, not a hung run. */
+  timeoutMs: number;
+  /** Response bodies beyond this are cut and the exchange marked as failed. */
+  maxBodyBytes: number;
+  /** Called with every exchange, so a scenario can keep its evidence. */
+  onExchange?: (exchange: Exchange) => void;
+}
+
+export interface RequestSpec {
+  method?: string;
+  path: string;
+  /** Serialised as JSON with `content-type: application/json`. */
+  json?: unknown;
+  /** Sent as is (for bodies that are deliberately not JSON). */
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export class HttpClient {
+  readonly baseUrl: string;
+  private readonly agent: Agent;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.agent = new Agent({
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      // Evidence must show exactly one request per exchange.
+      pipelining: 0,
+    });
+  }
+
+  async send(spec: RequestSpec): Promise<Exchange> {
+    const request = buildRequest(this.baseUrl, spec);
+    const started = performance.now();
+    const exchange: Exchange = { request, startedAt: new Date().toISOString(), durationMs: 0 };
+    try {
+      exchange.response = await this.perform(request);
+      if (exchange.response.truncated) {
+        exchange.error = `response body larger than ${this.options.maxBodyBytes} bytes`;
+      }
+    } catch (error) {
+      exchange.error = describeFailure(error, this.options.timeoutMs);
+    }
+    exchange.durationMs = Math.round(performance.now() - started);
+    this.options.onExchange?.(exchange);
+    return exchange;
+  }
+
+  post(path: string, json: unknown, headers?: Record<string, string>): Promise<Exchange> {
+    return this.send({ method: 'POST', path, json, headers });
+  }
+
+  get(path: string, headers?: Record<string, string>): Promise<Exchange> {
+    return this.send({ method: 'GET', path, headers });
+  }
+
+  close(): Promise<void> {
+    return this.agent.destroy();
+  }
+
+  private async perform(request: ExchangeRequest): Promise<ExchangeResponse> {
+    const response = await undiciRequest(request.url, {
+      method: request.method as 'POST',
+      headers: request.headers,
+      body: request.body,
+      dispatcher: this.agent,
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+    });
+    const { body, truncated } = await readCapped(response.body, this.options.maxBodyBytes);
+    return { status: response.statusCode, headers: flattenHeaders(response.headers), body, truncated };
+  }
+}
+
+function buildRequest(baseUrl: string, spec: RequestSpec): ExchangeRequest {
+  const headers: Record<string, string> = { ...spec.headers };
+  let body = spec.body;
+  if (spec.json !== undefined) {
+    body = JSON.stringify(spec.json);
+    headers['content-type'] ??= 'application/json';
+  }
+  const url = /^https?:\/\//.test(spec.path) ? spec.path : baseUrl + spec.path;
+  return { method: spec.method ?? 'GET', url, headers, ...(body !== undefined && { body }) };
+}
+
+async function readCapped(
+  stream: AsyncIterable<Buffer> & { destroy(): void },
+  cap: number,
+): Promise<{ body: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const room = cap - size;
+    if (chunk.length > room) {
+      chunks.push(chunk.subarray(0, room));
+      // Stop reading: a server streaming without end must not fill our memory.
+      stream.destroy();
+      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return `no complete answer within ${timeoutMs} ms`;
+  }
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return `no complete answer within ${timeoutMs} ms`;
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
+    return code ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}

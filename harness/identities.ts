@@ -1,0 +1,49 @@
+// Fresh third-party identifiers for every scenario, so that runs against the same server
+// never see each other's bindings, sessions or rate-limit buckets.
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Profile } from './profile.js';
+
+const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+export function randomToken(length: number, alphabet = ALPHANUMERIC): string {
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+export interface PhoneNumber {
+  country: string;
+  phone_number: string;
+}
+
+export interface FreshIdentity {
+  /** A client secret within the spec's alphabet `[0-9a-zA-Z.=_-]`. */
+  clientSecret: string;
+  /** An address at a domain the test servers allow and nobody has bound. */
+  email: string;
+  /** An address at the profile's denied domain (undefined when it names none). */
+  deniedEmail: string | undefined;
+  /** A UK mobile number from the range Ofcom keeps for drama (07700 900xxx and around it). */
+  msisdn: PhoneNumber;
+  /** That number as a homeserver canonicalises it (E.164 digits without `+`). */
+  msisdnCanonical: string;
+  deniedMsisdn: PhoneNumber | undefined;
+  localpart: string;
+  password: string;
+}
+
+export function freshIdentity(profile: Profile): FreshIdentity {
+  const tag = randomToken(10, 'abcdefghijklmnopqrstuvwxyz0123456789');
+  const subscriber = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const denied = profile.msisdn.denied;
+  return {
+    clientSecret: `m3c.${randomToken(24)}`,
+    email: `m3c-${tag}@example.test`,
+    deniedEmail: profile.email.denied ? `m3c-${tag}@${profile.email.denied.domain}` : undefined,
+    msisdn: { country: 'GB', phone_number: `07700${subscriber}` },
+    msisdnCanonical: `447700${subscriber}`,
+    // The denied prefix is in international form, so the number is given with its `+`.
+    deniedMsisdn: denied ? { country: denied.country, phone_number: `+${denied.prefix}2025550${randomInt(100, 1000)}` } : undefined,
+    localpart: `m3c-${tag}`,
+    password: randomToken(20),
+  };
+}

@@ -1,0 +1,176 @@
+// Declarative checks on a homeserver's answer. A scenario lists what the spec promises;
+// a failure names each broken promise and carries the exchange as evidence.
+import { formatExchange, jsonOf, type Exchange } from './http/exchange.js';
+import { validateSchema, type SchemaName } from './schemas.js';
+import type { SpecVersion } from './spec-versions.js';
+
+export interface MatchContext {
+  spec: SpecVersion;
+}
+
+export interface Matcher {
+  /** The promise, as a reader of the report wants it: "status 403". */
+  readonly expectation: string;
+  /** Undefined when the response keeps the promise, otherwise what was seen instead. */
+  mismatch(exchange: Exchange, context: MatchContext): string | undefined;
+}
+
+/** A failed expectation, with the exchange that broke it. */
+export class ScenarioFailure extends Error {
+  constructor(
+    message: string,
+    readonly evidence: Exchange | undefined,
+  ) {
+    super(evidence ? `${message}\n\n${formatExchange(evidence)}` : message);
+    this.name = 'ScenarioFailure';
+  }
+}
+
+export function status(expected: number): Matcher {
+  return {
+    expectation: `status ${expected}`,
+    mismatch: (ex) => (ex.response?.status === expected ? undefined : `status was ${ex.response?.status}`),
+  };
+}
+
+/** Any 2xx status. */
+export function successStatus(): Matcher {
+  return {
+    expectation: 'a 2xx status',
+    mismatch: (ex) => {
+      const code = ex.response?.status ?? 0;
+      return code >= 200 && code < 300 ? undefined : `status was ${code}`;
+    },
+  };
+}
+
+/** A client error: any 4xx status (the spec names no single one for this case). */
+export function clientError(): Matcher {
+  return {
+    expectation: 'a 4xx status',
+    mismatch: (ex) => {
+      const code = ex.response?.status ?? 0;
+      return code >= 400 && code < 500 ? undefined : `status was ${code}`;
+    },
+  };
+}
+
+export function jsonContentType(): Matcher {
+  return {
+    expectation: 'Content-Type application/json',
+    mismatch: (ex) => {
+      const type = ex.response?.headers['content-type'];
+      return type && /^application\/json\b/i.test(type) ? undefined : `Content-Type was ${type ?? 'absent'}`;
+    },
+  };
+}
+
+export function jsonObjectBody(): Matcher {
+  return {
+    expectation: 'a JSON object body',
+    mismatch: (ex) => {
+      const body = jsonOf(ex);
+      return isObject(body) ? undefined : 'the body is not a JSON object';
+    },
+  };
+}
+
+export function matchesSchema(name: SchemaName): Matcher {
+  return {
+    expectation: `a body valid against the ${name} schema`,
+    mismatch: (ex, { spec }) => {
+      const body = jsonOf(ex);
+      if (body === undefined) return `the body is not JSON, so not a valid ${name}`;
+      const verdict = validateSchema(name, spec, body);
+      return verdict.valid ? undefined : `the body breaks ${verdict.schema}: ${verdict.errors.join('; ')}`;
+    },
+  };
+}
+
+/** A field of the JSON body equals one of the given values. */
+export function field(name: string, ...allowed: unknown[]): Matcher {
+  const shown = allowed.map((v) => JSON.stringify(v)).join(' or ');
+  return {
+    expectation: `${name} ${shown}`,
+    mismatch: (ex) => {
+      const body = jsonOf(ex);
+      const actual = isObject(body) ? body[name] : undefined;
+      return allowed.some((v) => v === actual) ? undefined : `${name} was ${JSON.stringify(actual) ?? 'absent'}`;
+    },
+  };
+}
+
+export function fieldSatisfies(name: string, expectation: string, test: (value: unknown) => boolean): Matcher {
+  return {
+    expectation: `${name} ${expectation}`,
+    mismatch: (ex) => {
+      const body = jsonOf(ex);
+      const actual = isObject(body) ? body[name] : undefined;
+      return test(actual) ? undefined : `${name} was ${JSON.stringify(actual) ?? 'absent'}`;
+    },
+  };
+}
+
+export function header(name: string, pattern: RegExp): Matcher {
+  const lower = name.toLowerCase();
+  return {
+    expectation: `header ${name} matching ${pattern}`,
+    mismatch: (ex) => {
+      const value = ex.response?.headers[lower];
+      return value !== undefined && pattern.test(value) ? undefined : `${name} was ${value ?? 'absent'}`;
+    },
+  };
+}
+
+/** The spec's standard error response, with this status and one of these error codes. */
+export function matrixError(expectedStatus: number | 'any 4xx', ...errcodes: string[]): Matcher[] {
+  return [
+    expectedStatus === 'any 4xx' ? clientError() : status(expectedStatus),
+    jsonContentType(),
+    matchesSchema('error'),
+    ...(errcodes.length ? [field('errcode', ...errcodes)] : []),
+  ];
+}
+
+/** 200 with a RequestTokenResponse body. */
+export function requestTokenSuccess(): Matcher[] {
+  return [status(200), jsonContentType(), matchesSchema('request-token-response')];
+}
+
+export function mismatches(exchange: Exchange, matchers: readonly Matcher[], context: MatchContext): string[] {
+  // Without an answer every other check is noise: report why there was none.
+  if (!exchange.response || exchange.error) {
+    return [`no usable response: ${exchange.error ?? 'none received'}`];
+  }
+  return matchers.flatMap((m) => {
+    const why = m.mismatch(exchange, context);
+    return why === undefined ? [] : [`expected ${m.expectation}, but ${why}`];
+  });
+}
+
+export function matchResponse(exchange: Exchange, matchers: readonly Matcher[], context: MatchContext): void {
+  const failures = mismatches(exchange, matchers, context);
+  if (failures.length) throw new ScenarioFailure(failures.join('\n'), exchange);
+}
+
+/**
+ * Where the spec allows more than one answer: passes when any alternative matches, and
+ * returns the name of the one seen so the report can say which.
+ */
+export function matchOneOf(
+  exchange: Exchange,
+  alternatives: Record<string, readonly Matcher[]>,
+  context: MatchContext,
+): string {
+  const reasons: string[] = [];
+  for (const [name, matchers] of Object.entries(alternatives)) {
+    const failures = mismatches(exchange, matchers, context);
+    if (failures.length === 0) return name;
+    reasons.push(`as "${name}": ${failures.join('; ')}`);
+  }
+  throw new ScenarioFailure(`the answer is none of those the spec allows:\n${reasons.join('\n')}`, exchange);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,136 @@
+// A homeserver URL says nothing about how the server is configured; the profile does.
+import { existsSync, readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { packagePath } from './package-root.js';
+
+export type ValidationRoute = 'smtp' | 'identity-service' | 'none';
+
+export interface Profile {
+  name: string;
+  description?: string;
+  /** The server family, for reports (synapse, dendrite, conduwuit, …). */
+  server?: string;
+  email: { validation: ValidationRoute; denied?: { domain: string } };
+  msisdn: { validation: ValidationRoute; denied?: { country: string; prefix: string } };
+  /** Bound and unbound addresses answer alike (`request_token_inhibit_3pid_errors`). */
+  privacy: boolean;
+  /** How the harness makes test accounts. */
+  accounts: { method: 'shared-secret' | 'none' };
+  identityServers: { trusted: string[] };
+}
+
+const PROFILE_SCHEMA = {
+  type: 'object',
+  required: ['name', 'email', 'msisdn', 'privacy', 'accounts', 'identityServers'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    description: { type: 'string' },
+    server: { type: 'string' },
+    email: {
+      type: 'object',
+      required: ['validation'],
+      additionalProperties: false,
+      properties: {
+        validation: { enum: ['smtp', 'identity-service', 'none'] },
+        denied: {
+          type: 'object',
+          required: ['domain'],
+          additionalProperties: false,
+          properties: { domain: { type: 'string', minLength: 1 } },
+        },
+      },
+    },
+    msisdn: {
+      type: 'object',
+      required: ['validation'],
+      additionalProperties: false,
+      properties: {
+        validation: { enum: ['smtp', 'identity-service', 'none'] },
+        denied: {
+          type: 'object',
+          required: ['country', 'prefix'],
+          additionalProperties: false,
+          properties: {
+            country: { type: 'string', pattern: '^[A-Z]{2}$' },
+            prefix: { type: 'string', pattern: '^[0-9]+$' },
+          },
+        },
+      },
+    },
+    privacy: { type: 'boolean' },
+    accounts: {
+      type: 'object',
+      required: ['method'],
+      additionalProperties: false,
+      properties: { method: { enum: ['shared-secret', 'none'] } },
+    },
+    identityServers: {
+      type: 'object',
+      required: ['trusted'],
+      additionalProperties: false,
+      properties: { trusted: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+} as const;
+
+const validateProfile = new Ajv2020({ allErrors: true }).compile<Profile>(PROFILE_SCHEMA);
+
+export class ProfileError extends Error {}
+
+/** A profile by name (`fixtures/profiles/NAME.json`) or by path to a JSON file. */
+export function loadProfile(nameOrPath: string): Profile {
+  const looksLikePath = nameOrPath.includes('/') || nameOrPath.endsWith('.json');
+  const file = looksLikePath ? nameOrPath : packagePath('fixtures', 'profiles', `${nameOrPath}.json`);
+  if (!existsSync(file)) {
+    throw new ProfileError(`profile ${nameOrPath}: no such ${looksLikePath ? 'file' : 'built-in profile'} (${file})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ProfileError(`profile ${file}: not JSON (${(error as Error).message})`);
+  }
+  if (!validateProfile(data)) {
+    const first = validateProfile.errors?.[0];
+    throw new ProfileError(`profile ${file}: ${first?.instancePath || '(top)'} ${first?.message ?? 'is invalid'}`);
+  }
+  return data;
+}
+
+/**
+ * What a scenario can ask of the target's configuration. Each capability states, in the
+ * words a skip reason needs, what the profile must declare.
+ */
+export const CAPABILITIES = {
+  'email-by-smtp': {
+    needs: 'a profile whose email validation is by SMTP to the harness mail sink',
+    holds: (p: Profile) => p.email.validation === 'smtp',
+  },
+  'email-validation': {
+    needs: 'a profile in which the server validates email addresses',
+    holds: (p: Profile) => p.email.validation !== 'none',
+  },
+  'msisdn-validation': {
+    needs: 'a profile in which the server validates phone numbers',
+    holds: (p: Profile) => p.msisdn.validation !== 'none',
+  },
+  'denied-email': {
+    needs: 'a profile that names an email domain the server denies',
+    holds: (p: Profile) => p.email.denied !== undefined,
+  },
+  'denied-msisdn': {
+    needs: 'a profile that names a phone number prefix the server denies',
+    holds: (p: Profile) => p.msisdn.denied !== undefined,
+  },
+  accounts: {
+    needs: 'a profile that says how to create accounts (accounts.method)',
+    holds: (p: Profile) => p.accounts.method !== 'none',
+  },
+  'reveals-bound-addresses': {
+    needs: 'a profile without privacy mode',
+    holds: (p: Profile) => !p.privacy,
+  },
+} as const satisfies Record<string, { needs: string; holds: (p: Profile) => boolean }>;
+
+export type Capability = keyof typeof CAPABILITIES;

@@ -1,0 +1,84 @@
+// The results file: the contract the dashboard and other tools read (see DESIGN.md).
+import type { Expectation } from '../expectations.js';
+import type { Exchange } from '../http/exchange.js';
+import { toCurl } from '../http/exchange.js';
+import type { RawVerdict } from '../runner/run-vitest.js';
+import type { Level, Scenario } from '../scenario.js';
+import type { SpecVersion } from '../spec-versions.js';
+
+export type Status = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
+
+export interface ScenarioResult {
+  id: string;
+  endpoint: string;
+  title: string;
+  level: Level;
+  specRef: string;
+  status: Status;
+  reason?: string;
+  durationMs: number;
+  /** Which of several allowed answers was seen, and other notes. */
+  observed?: string[];
+  evidence?: { exchanges: Array<Exchange & { curl: string }> };
+}
+
+export interface Summary {
+  passed: number;
+  failed: number;
+  skipped: number;
+  expectedFailures: number;
+  unexpectedPasses: number;
+}
+
+export interface Results {
+  tool: { name: string; version: string };
+  target: { url: string; server: { name: string; version: string } };
+  spec: SpecVersion;
+  profile: string;
+  startedAt: string;
+  durationMs: number;
+  summary: Summary;
+  scenarios: ScenarioResult[];
+}
+
+/** Joins a raw verdict with its definition and the server's known failures. */
+export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expectation: Expectation | undefined): ScenarioResult {
+  let status: Status = verdict.status;
+  let reason = verdict.reason;
+  if (expectation && verdict.status === 'failed') {
+    status = 'expected-failure';
+    reason = `known failure: ${expectation.reason}${expectation.link ? ` (${expectation.link})` : ''}\n${verdict.reason ?? ''}`;
+  } else if (expectation && verdict.status === 'passed') {
+    status = 'unexpected-pass';
+    reason = `listed as a known failure (${expectation.reason}), but passed: remove it from the expectations file`;
+  }
+  const failedAtAll = verdict.status === 'failed';
+  return {
+    id: scenario.id,
+    endpoint: scenario.endpoint,
+    title: scenario.title,
+    level: scenario.level,
+    specRef: scenario.specRef,
+    status,
+    ...(reason !== undefined && { reason }),
+    durationMs: verdict.durationMs,
+    ...(verdict.observed.length && { observed: verdict.observed }),
+    ...(failedAtAll && { evidence: { exchanges: verdict.exchanges.map((e) => ({ ...e, curl: toCurl(e.request) })) } }),
+  };
+}
+
+export function summarise(results: readonly ScenarioResult[]): Summary {
+  const count = (status: Status) => results.filter((r) => r.status === status).length;
+  return {
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    expectedFailures: count('expected-failure'),
+    unexpectedPasses: count('unexpected-pass'),
+  };
+}
+
+/** 0 when nothing unexpected happened, 1 otherwise (the CLI's documented exit codes). */
+export function exitCodeFor(summary: Summary): 0 | 1 {
+  return summary.failed > 0 || summary.unexpectedPasses > 0 ? 1 : 0;
+}

@@ -1,0 +1,15 @@
+import type { Profile } from '../profile.js';
+import type { SpecVersion } from '../spec-versions.js';
+
+/** Everything a Vitest worker needs to know about the run; plain data, sent by `provide`. */
+export interface Target {
+  url: string;
+  spec: SpecVersion;
+  profile: Profile;
+  identityPort: number;
+  smtpPort: number;
+  sharedSecret?: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  only?: string;
+}

@@ -1,0 +1,63 @@
+// The scenario model: what one check is, where in the spec it comes from, and when it
+// applies. Suites are plain lists of these, so the catalogue can be read without running.
+import type { EndpointKey } from './endpoints.js';
+import { CAPABILITIES, type Capability, type Profile } from './profile.js';
+import { atLeast, compareSpec, type SpecVersion } from './spec-versions.js';
+import type { ScenarioContext } from './runner/context.js';
+
+export type Level = 'must' | 'should';
+
+export interface Scenario {
+  /** Stable id, `<endpoint>/<name>`; expectations files and dashboards key on it. */
+  id: string;
+  endpoint: EndpointKey;
+  /** The promise checked, in the spec's words. */
+  title: string;
+  level: Level;
+  /** Spec version and section the scenario enforces. */
+  specRef: string;
+  /** First spec release the promise holds in (inclusive). */
+  since: SpecVersion;
+  /** Last spec release it holds in (inclusive), where a later one dropped it. */
+  until?: SpecVersion;
+  /** What the target's profile must declare for the scenario to apply. */
+  needs?: readonly Capability[];
+  run(context: ScenarioContext): Promise<void>;
+}
+
+export interface Suite {
+  endpoint: EndpointKey;
+  scenarios: readonly Scenario[];
+}
+
+/** Why the scenario does not apply to this target, or undefined when it does. */
+export function inapplicability(scenario: Scenario, spec: SpecVersion, profile: Profile): string | undefined {
+  if (!atLeast(spec, scenario.since)) {
+    return `applies from spec ${scenario.since}; the target is tested at ${spec}`;
+  }
+  if (scenario.until && compareSpec(spec, scenario.until) > 0) {
+    return `applies up to spec ${scenario.until}; the target is tested at ${spec}`;
+  }
+  const missing = (scenario.needs ?? []).find((need) => !CAPABILITIES[need].holds(profile));
+  return missing ? `needs ${CAPABILITIES[missing].needs}; profile ${profile.name} does not declare it` : undefined;
+}
+
+/** A scenario as a suite writes it: its name within the endpoint, not yet its full id. */
+export type ScenarioDraft = Omit<Scenario, 'endpoint' | 'id'> & { name: string };
+
+/** Builds one endpoint's suite, filling in the endpoint and prefixing ids. */
+export function suite(endpoint: EndpointKey, scenarios: readonly ScenarioDraft[]): Suite {
+  return {
+    endpoint,
+    scenarios: scenarios.map(({ name, ...rest }) => ({ ...rest, endpoint, id: `${endpoint}/${name}` })),
+  };
+}
+
+/** `--only` patterns: a glob with `*`, or else a substring of the id. */
+export function idFilter(pattern: string | undefined): (id: string) => boolean {
+  if (!pattern) return () => true;
+  if (!pattern.includes('*')) return (id) => id.includes(pattern);
+  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  const regex = new RegExp(`^${source}$`);
+  return (id) => regex.test(id);
+}
