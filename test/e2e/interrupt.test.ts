@@ -1,0 +1,34 @@
+// Ctrl-C in the middle of a run leaves no Synapse and no fake service behind.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { expect, test } from 'vitest';
+import { startCli, waitForStderr } from '../cli/run-cli.js';
+
+function processesMentioning(text: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'));
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+test('SIGINT during the scenarios stops Synapse, the identity service and the mail sink', async () => {
+  const cli = startCli(['--launch', 'synapse']);
+  const [, identityPort, smtpPort] = await waitForStderr(cli, /identity service on port (\d+), mail sink on port (\d+)/, 60_000);
+  const [, workDir] = await waitForStderr(cli, /work dir (\S+?)\)/, 15 * 60_000);
+  await waitForStderr(cli, /^testing /m, 120_000);
+  expect(processesMentioning(workDir!)).not.toEqual([]);
+
+  cli.child.kill('SIGINT');
+  const exit = await cli.done;
+
+  expect(exit.code === 130 || exit.signal === 'SIGINT', `exit ${exit.code} ${exit.signal}\n${exit.stderr}`).toBe(true);
+  expect(processesMentioning(workDir!)).toEqual([]);
+  expect(await portIsFree(Number(identityPort))).toBe(true);
+  expect(await portIsFree(Number(smtpPort))).toBe(true);
+}, 20 * 60_000);
