@@ -6,6 +6,7 @@ import type { Exchange } from './http/exchange.js';
 import { jsonOf } from './http/exchange.js';
 import type { FreshIdentity } from './identities.js';
 import { ScenarioFailure } from './matchers.js';
+import type { FakeIdentityService } from './identity/fake-identity-service.js';
 import type { MailSink } from './mail/mail-sink.js';
 import { atLeast, clientPrefix } from './spec-versions.js';
 
@@ -22,6 +23,7 @@ export class Accounts {
     private readonly hs: Homeserver,
     private readonly sharedSecret: string | undefined,
     private readonly mail: MailSink,
+    private readonly is: FakeIdentityService,
   ) {}
 
   /** Registers a user with the registration shared secret (Synapse's admin API). */
@@ -74,6 +76,48 @@ export class Accounts {
     return account;
   }
 
+  /**
+   * Binds `identity.msisdn` to a new account: request a token on account/3pid/msisdn, take
+   * the token the identity service "texted", submit it where the answer says (its
+   * submit_url, else the identity service), then add the number with user-interactive auth.
+   */
+  async withBoundMsisdn(identity: FreshIdentity): Promise<Account> {
+    const account = await this.create(identity);
+    const requested = await this.hs.requestToken('3pid-msisdn', {
+      client_secret: identity.clientSecret,
+      ...identity.msisdn,
+      send_attempt: 1,
+    }, { authorization: `Bearer ${account.accessToken}` });
+    const sid = field(requested, 'sid', 'binding a phone number: requesting a token on account/3pid/msisdn');
+    const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === 'msisdn');
+    if (!session) {
+      throw new ScenarioFailure('binding a phone number: the request never reached the identity service', requested);
+    }
+    const submitUrl = (jsonOf(requested) as { submit_url?: unknown }).submit_url;
+    const submitted = await this.hs.http.post(typeof submitUrl === 'string' ? submitUrl : session.submitUrl, {
+      sid,
+      client_secret: identity.clientSecret,
+      token: session.token,
+    });
+    if (submitted.response?.status !== 200) {
+      throw new ScenarioFailure('binding a phone number: submitting the texted token failed', submitted);
+    }
+    await this.addThreepid(account, { sid, client_secret: identity.clientSecret });
+    return account;
+  }
+
+  /** The addresses bound to the account, from GET /account/3pid. */
+  async threepids(account: Account): Promise<Array<{ medium: string; address: string }>> {
+    const listed = await this.hs.http.get(`${clientPrefix(this.hs.spec)}/account/3pid`, {
+      authorization: `Bearer ${account.accessToken}`,
+    });
+    const threepids = (jsonOf(listed) as { threepids?: unknown } | undefined)?.threepids;
+    if (listed.response?.status !== 200 || !Array.isArray(threepids)) {
+      throw new ScenarioFailure('listing the account\'s addresses: expected 200 with a threepids list', listed);
+    }
+    return threepids as Array<{ medium: string; address: string }>;
+  }
+
   private async addThreepid(account: Account, creds: { sid: string; client_secret: string }): Promise<void> {
     const headers = { authorization: `Bearer ${account.accessToken}` };
     const spec = this.hs.spec;
@@ -83,7 +127,7 @@ export class Accounts {
     const first = await this.hs.http.post(path, body, headers);
     if (first.response?.status === 200) return;
     const session = first.response?.status === 401 ? (jsonOf(first) as { session?: string } | undefined)?.session : undefined;
-    if (!session) throw new ScenarioFailure('binding an email: account/3pid/add gave neither 200 nor a 401 auth session', first);
+    if (!session) throw new ScenarioFailure('binding an address: account/3pid/add gave neither 200 nor a 401 auth session', first);
     const second = await this.hs.http.post(path, {
       ...body,
       auth: {
@@ -94,7 +138,7 @@ export class Accounts {
       },
     }, headers);
     if (second.response?.status !== 200) {
-      throw new ScenarioFailure('binding an email: account/3pid/add with password auth did not answer 200', second);
+      throw new ScenarioFailure('binding an address: account/3pid/add with password auth did not answer 200', second);
     }
   }
 }

@@ -16,6 +16,7 @@ export interface Config {
   results?: string;
   expectations?: string;
   only?: string;
+  quick: boolean;
   timeoutMs: number;
   maxBodyBytes: number;
   help: boolean;
@@ -44,6 +45,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--results', key: 'results', kind: 'string', env: 'MATRIX_3PID_RESULTS', value: 'FILE.json', describe: 'Write the results file (every scenario with its verdict and evidence) here.' },
   { flag: '--expectations', key: 'expectations', kind: 'string', env: 'MATRIX_3PID_EXPECTATIONS', value: 'FILE', describe: 'Known failures of this server, each with a reason: reported as expected failures, they do not fail the run.' },
   { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches (a substring, or a glob with *), e.g. register-email/* .' },
+  { flag: '--quick', key: 'quick', kind: 'flag', env: 'MATRIX_3PID_QUICK', describe: 'Skip the slow scenarios (those that wait out a server\'s own timeouts, a minute or more each), saying so in the report.' },
   { flag: '--timeout', key: 'timeoutMs', kind: 'positive', env: 'MATRIX_3PID_TIMEOUT_MS', value: 'MS', describe: 'Deadline for each request to the homeserver, in milliseconds (default 10000).' },
   { flag: '--max-body', key: 'maxBodyBytes', kind: 'positive', env: 'MATRIX_3PID_MAX_BODY', value: 'BYTES', describe: 'Largest response body read from the homeserver (default 1048576).' },
   { flag: '--help', key: 'help', kind: 'flag', describe: 'Show this help.' },
@@ -67,13 +69,13 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
       return raw.replace(/\/+$/, '');
     }
     case 'port': {
-      const port = Number(raw);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw fail(`"${raw}" is not a port number (1-65535)`);
+      const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!(port >= 1 && port <= 65535)) throw fail(`"${raw}" is not a port number (1-65535)`);
       return port;
     }
     case 'positive': {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n <= 0) throw fail(`"${raw}" is not a positive whole number`);
+      const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!(n > 0)) throw fail(`"${raw}" is not a positive whole number`);
       return n;
     }
     case 'spec':
@@ -86,29 +88,41 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
       if (raw === '') throw fail('needs a value');
       return raw;
     case 'flag':
-      return true;
+      // Only reached from the environment: on the command line a flag is just present.
+      if (/^(1|true|yes)$/i.test(raw)) return true;
+      if (/^(0|false|no)$/i.test(raw)) return false;
+      throw fail(`"${raw}" is not a yes/no value (1, true, yes, 0, false, no)`);
   }
 }
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
-  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false };
+  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, help: false, version: false };
   const set = config as unknown as Record<string, unknown>;
-  for (const option of OPTIONS) {
-    const raw = option.env ? env[option.env] : undefined;
-    if (raw !== undefined && raw !== '') set[option.key] = convert(option, raw, option.env!);
-  }
+  // Flags first, so that a flag wins over its environment variable even where the
+  // variable's value would not parse.
+  const fromFlags = new Set<keyof Config>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const option = OPTIONS.find((o) => o.flag === flag);
     if (!option) throw new UsageError(`unknown argument "${arg}" (see --help)`);
+    fromFlags.add(option.key);
     if (option.kind === 'flag') {
+      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
       set[option.key] = true;
       continue;
     }
     const raw = inline ?? argv[++i];
     if (raw === undefined || (inline === undefined && raw.startsWith('--'))) throw new UsageError(`${flag} needs a value (${option.value})`);
     set[option.key] = convert(option, raw, flag);
+  }
+  for (const option of OPTIONS) {
+    const raw = option.env ? env[option.env] : undefined;
+    if (raw === undefined || raw === '' || fromFlags.has(option.key)) continue;
+    // The target named on the command line replaces the one in the environment.
+    if (option.key === 'homeserver' && fromFlags.has('launch')) continue;
+    if (option.key === 'launch' && fromFlags.has('homeserver')) continue;
+    set[option.key] = convert(option, raw, option.env!);
   }
   if (config.homeserver && config.launch) {
     throw new UsageError('--homeserver and --launch exclude each other: test a running server or launch one');

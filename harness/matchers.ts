@@ -60,7 +60,7 @@ export function jsonContentType(): Matcher {
     expectation: 'Content-Type application/json',
     mismatch: (ex) => {
       const type = ex.response?.headers['content-type'];
-      return type && /^application\/json\b/i.test(type) ? undefined : `Content-Type was ${type ?? 'absent'}`;
+      return type && /^application\/json\s*(;|$)/i.test(type) ? undefined : `Content-Type was ${type ?? 'absent'}`;
     },
   };
 }
@@ -122,10 +122,28 @@ export function header(name: string, pattern: RegExp): Matcher {
   };
 }
 
+/**
+ * The endpoint exists: not the 404 or 405 M_UNRECOGNIZED a server gives for an endpoint it
+ * does not implement. Without this, any check for "some 4xx" would pass on a missing endpoint.
+ */
+export function endpointRecognised(): Matcher {
+  return {
+    expectation: 'an answer from the endpoint itself',
+    mismatch: (ex) => {
+      const code = ex.response?.status;
+      const body = jsonOf(ex);
+      const unrecognised = isObject(body) && body.errcode === 'M_UNRECOGNIZED';
+      return (code === 404 || code === 405) && (unrecognised || !isObject(body))
+        ? `the server answered ${code}${unrecognised ? ' M_UNRECOGNIZED' : ''}: it does not implement the endpoint`
+        : undefined;
+    },
+  };
+}
+
 /** The spec's standard error response, with this status and one of these error codes. */
 export function matrixError(expectedStatus: number | 'any 4xx', ...errcodes: string[]): Matcher[] {
   return [
-    expectedStatus === 'any 4xx' ? clientError() : status(expectedStatus),
+    ...(expectedStatus === 'any 4xx' ? [clientError(), endpointRecognised()] : [status(expectedStatus)]),
     jsonContentType(),
     matchesSchema('error'),
     ...(errcodes.length ? [field('errcode', ...errcodes)] : []),

@@ -14,6 +14,8 @@ export interface Profile {
   msisdn: { validation: ValidationRoute; denied?: { country: string; prefix: string } };
   /** Bound and unbound addresses answer alike (`request_token_inhibit_3pid_errors`). */
   privacy: boolean;
+  /** requestToken is rate-limited at a low rate (a handful of requests), as by default. */
+  rateLimited?: boolean;
   /** How the harness makes test accounts. */
   accounts: { method: 'shared-secret' | 'none' };
   identityServers: { trusted: string[] };
@@ -59,6 +61,7 @@ const PROFILE_SCHEMA = {
       },
     },
     privacy: { type: 'boolean' },
+    rateLimited: { type: 'boolean' },
     accounts: {
       type: 'object',
       required: ['method'],
@@ -89,7 +92,7 @@ export function loadProfile(nameOrPath: string): Profile {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ProfileError(`profile ${file}: not JSON (${(error as Error).message})`);
+    throw new ProfileError(`profile ${file}: not JSON (${(error as Error).message.replace(/\s+/g, ' ')})`);
   }
   if (!validateProfile(data)) {
     const first = validateProfile.errors?.[0];
@@ -127,9 +130,29 @@ export const CAPABILITIES = {
     needs: 'a profile that says how to create accounts (accounts.method)',
     holds: (p: Profile) => p.accounts.method !== 'none',
   },
+  'msisdn-by-identity-service': {
+    needs: 'a profile whose phone number validation is delegated to the harness identity service',
+    holds: (p: Profile) => p.msisdn.validation === 'identity-service',
+  },
+  'no-email-validation': {
+    needs: 'a profile in which the server does not support email addresses',
+    holds: (p: Profile) => p.email.validation === 'none',
+  },
+  'no-msisdn-validation': {
+    needs: 'a profile in which the server does not support phone numbers',
+    holds: (p: Profile) => p.msisdn.validation === 'none',
+  },
   'reveals-bound-addresses': {
-    needs: 'a profile without privacy mode',
+    needs: 'a profile without privacy mode (privacy: false)',
     holds: (p: Profile) => !p.privacy,
+  },
+  'privacy-mode': {
+    needs: 'a profile in privacy mode (privacy: true)',
+    holds: (p: Profile) => p.privacy,
+  },
+  'rate-limited': {
+    needs: 'a profile whose server rate-limits requestToken at a low rate (rateLimited: true)',
+    holds: (p: Profile) => p.rateLimited === true,
   },
 } as const satisfies Record<string, { needs: string; holds: (p: Profile) => boolean }>;
 

@@ -64,6 +64,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       smtpPort,
       timeoutMs: config.timeoutMs,
       maxBodyBytes: config.maxBodyBytes,
+      quick: config.quick,
       ...((config.sharedSecret ?? launched?.registrationSharedSecret) && {
         sharedSecret: config.sharedSecret ?? launched?.registrationSharedSecret,
       }),

@@ -22,6 +22,8 @@ export interface Scenario {
   until?: SpecVersion;
   /** What the target's profile must declare for the scenario to apply. */
   needs?: readonly Capability[];
+  /** Takes a minute or more by design (waits out a server's own timeout); `--quick` skips it. */
+  slow?: boolean;
   run(context: ScenarioContext): Promise<void>;
 }
 
@@ -31,7 +33,8 @@ export interface Suite {
 }
 
 /** Why the scenario does not apply to this target, or undefined when it does. */
-export function inapplicability(scenario: Scenario, spec: SpecVersion, profile: Profile): string | undefined {
+export function inapplicability(scenario: Scenario, spec: SpecVersion, profile: Profile, options: { quick?: boolean } = {}): string | undefined {
+  if (scenario.slow && options.quick) return 'a slow scenario, and the run was asked to be --quick';
   if (!atLeast(spec, scenario.since)) {
     return `applies from spec ${scenario.since}; the target is tested at ${spec}`;
   }

@@ -19,6 +19,8 @@ export interface RequestSpec {
   /** Sent as is (for bodies that are deliberately not JSON). */
   body?: string;
   headers?: Record<string, string>;
+  /** This request's deadline, where a scenario allows the server longer than usual. */
+  timeoutMs?: number;
 }
 
 export class HttpClient {
@@ -38,15 +40,16 @@ export class HttpClient {
 
   async send(spec: RequestSpec): Promise<Exchange> {
     const request = buildRequest(this.baseUrl, spec);
+    const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
     const started = performance.now();
     const exchange: Exchange = { request, startedAt: new Date().toISOString(), durationMs: 0 };
     try {
-      exchange.response = await this.perform(request);
+      exchange.response = await this.perform(request, timeoutMs);
       if (exchange.response.truncated) {
         exchange.error = `response body larger than ${this.options.maxBodyBytes} bytes`;
       }
     } catch (error) {
-      exchange.error = describeFailure(error, this.options.timeoutMs);
+      exchange.error = describeFailure(error, timeoutMs);
     }
     exchange.durationMs = Math.round(performance.now() - started);
     this.options.onExchange?.(exchange);
@@ -65,13 +68,15 @@ export class HttpClient {
     return this.agent.destroy();
   }
 
-  private async perform(request: ExchangeRequest): Promise<ExchangeResponse> {
+  private async perform(request: ExchangeRequest, timeoutMs: number): Promise<ExchangeResponse> {
     const response = await undiciRequest(request.url, {
       method: request.method as 'POST',
       headers: request.headers,
       body: request.body,
       dispatcher: this.agent,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const { body, truncated } = await readCapped(response.body, this.options.maxBodyBytes);
     return { status: response.statusCode, headers: flattenHeaders(response.headers), body, truncated };
@@ -83,7 +88,7 @@ function buildRequest(baseUrl: string, spec: RequestSpec): ExchangeRequest {
   let body = spec.body;
   if (spec.json !== undefined) {
     body = JSON.stringify(spec.json);
-    headers['content-type'] ??= 'application/json';
+    if (!Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
   const url = /^https?:\/\//.test(spec.path) ? spec.path : baseUrl + spec.path;
   return { method: spec.method ?? 'GET', url, headers, ...(body !== undefined && { body }) };

@@ -42,10 +42,11 @@ function shellQuote(value: string): string {
 
 /** A curl command that sends the same request again. */
 export function toCurl(request: ExchangeRequest): string {
-  const parts = ['curl', '-sS', '-i', '-X', request.method, shellQuote(request.url)];
+  const parts = ['curl', '-sS', '-i', '-g', '-X', request.method, shellQuote(request.url)];
   for (const [name, value] of Object.entries(request.headers)) {
     parts.push('-H', shellQuote(`${name}: ${value}`));
   }
+  if (request.body !== undefined && !Object.keys(request.headers).some((n) => n.toLowerCase() === 'content-type')) parts.push('-H', shellQuote('Content-Type:'));
   if (request.body !== undefined) parts.push('--data-raw', shellQuote(request.body));
   return parts.join(' ');
 }

@@ -25,14 +25,30 @@ const PHONE_PUNCTUATION = /[\s().\-+/]/g;
 const MAX_E164_DIGITS = 15;
 
 /**
- * Digits only, without a leading '+', as MSISDNs are written. `country` is not applied: the
- * fake has no numbering plan, so a national number stays national (07700900001 stays
- * 07700900001, where a real service would say 447700900001).
+ * Country calling codes for the countries whose numbers the suite uses. A national number is
+ * written internationally by dropping its trunk prefix 0 and putting the calling code in front
+ * (07700900001 in GB is 447700900001), as a real identity service canonicalises it.
  */
-export function canonicalMsisdn(phoneNumber: string): string {
+const CALLING_CODES: Readonly<Record<string, string>> = {
+  GB: '44', US: '1', CA: '1', DE: '49', FR: '33', IE: '353', NL: '31', AU: '61', NZ: '64',
+};
+
+/**
+ * The MSISDN, as digits without a leading '+'. A number given with '+' is international
+ * already; a national one is placed with `country` where the fake knows its calling code,
+ * and otherwise kept as its digits. (A small stand-in for a numbering plan: enough for the
+ * numbers the suite sends, and for a homeserver that binds what the service reports.)
+ */
+export function canonicalMsisdn(phoneNumber: string, country?: string): string {
+  const international = phoneNumber.trim().startsWith('+');
   const digits = phoneNumber.replace(PHONE_PUNCTUATION, '');
   if (!/^\d+$/.test(digits) || digits.length < 3 || digits.length > MAX_E164_DIGITS) {
     throw new MatrixError(400, 'M_INVALID_ADDRESS', 'The phone number is not valid');
   }
-  return digits;
+  const code = country ? CALLING_CODES[country.toUpperCase()] : undefined;
+  if (international || code === undefined) return digits;
+  // A trunk prefix marks a national number; otherwise a number already starting with the
+  // calling code is taken as written internationally without its '+', as libphonenumber does.
+  if (digits.startsWith('0')) return code + digits.slice(1);
+  return digits.startsWith(code) ? digits : code + digits;
 }

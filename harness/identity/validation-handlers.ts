@@ -29,15 +29,16 @@ export const requestEmailToken: Handler = (ctx) => {
 export const requestMsisdnToken: Handler = (ctx) => {
   const params = ctx.params.require('client_secret', 'country', 'phone_number', 'send_attempt');
   const phoneNumber = params.string('phone_number');
+  const country = params.string('country');
   const session = ctx.state.sessions.requestToken(
     {
       medium: 'msisdn',
       clientSecret: params.opaqueId('client_secret'),
-      country: params.string('country'),
+      country,
       sendAttempt: params.integer('send_attempt'),
       nextLink: optionalUri(params, 'next_link'),
       requestedAddress: phoneNumber,
-      address: canonicalMsisdn(phoneNumber),
+      address: canonicalMsisdn(phoneNumber, country),
       api: apiOf(ctx),
     },
     ctx.now,

@@ -100,7 +100,7 @@ export const scenarioTest = test.extend<Fixtures>({
   },
   mailbox: async ({ services }, use) => use(services.mail),
   identity: async ({ profile }, use) => use(freshIdentity(profile)),
-  accounts: async ({ hs, target, mailbox }, use) => use(new Accounts(hs, target.sharedSecret, mailbox)),
+  accounts: async ({ hs, target, mailbox, is }, use) => use(new Accounts(hs, target.sharedSecret, mailbox, is)),
   must: async ({ spec, recorder }, use) =>
     use({
       match: (exchange, ...matchers) => matchResponse(exchange, matchers.flat(), { spec }),

@@ -16,15 +16,21 @@ const selected = idFilter(target.only);
 for (const suite of SUITES) {
   describe(suite.endpoint, () => {
     for (const scenario of suite.scenarios.filter((s) => selected(s.id))) {
-      const reason = inapplicability(scenario, target.spec, target.profile);
+      const reason = inapplicability(scenario, target.spec, target.profile, { quick: target.quick });
       if (reason) {
         scenarioTest(scenario.id, ({ task, skip }) => {
           (task.meta as ScenarioMeta).skipReason = reason;
           skip(reason);
         });
       } else {
-        // Handed to Vitest as is, so that it sets up exactly the fixtures the scenario names.
-        scenarioTest(scenario.id, { timeout: SCENARIO_TIMEOUT_MS }, scenario.run);
+        // Vitest sets up the fixtures a test function destructures; every one is cheap, so a
+        // scenario gets them all and may take its context whole.
+        scenarioTest(
+          scenario.id,
+          { timeout: SCENARIO_TIMEOUT_MS },
+          ({ target, spec, profile, hs, is, mailbox, identity, accounts, must, observe }) =>
+            scenario.run({ target, spec, profile, hs, is, mailbox, identity, accounts, must, observe }),
+        );
       }
     }
   });

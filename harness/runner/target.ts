@@ -12,4 +12,5 @@ export interface Target {
   timeoutMs: number;
   maxBodyBytes: number;
   only?: string;
+  quick: boolean;
 }

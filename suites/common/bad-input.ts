@@ -1,32 +1,14 @@
 // Bad input to a requestToken endpoint: every case must be refused with a client error in
 // the standard error shape, never accepted and never a server error.
 import type { EndpointKey } from '../../harness/endpoints.js';
-import type { FreshIdentity } from '../../harness/identities.js';
-import { jsonOf } from '../../harness/http/exchange.js';
-import { matrixError } from '../../harness/matchers.js';
-import type { Capability } from '../../harness/profile.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
-import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { RawRequest } from '../../harness/homeserver.js';
+import type { FreshIdentity } from '../../harness/identities.js';
+import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { matrixError } from '../../harness/matchers.js';
+import type { ScenarioDraft } from '../../harness/scenario.js';
 import type { SpecVersion } from '../../harness/spec-versions.js';
-import { without } from './bodies.js';
+import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
-
-export interface BadInputOptions {
-  endpoint: EndpointKey;
-  /** A body the endpoint would accept. */
-  validBody(identity: FreshIdentity): Record<string, unknown>;
-  /** The fields the spec marks required. */
-  required: readonly string[];
-  /** For each field, a value of the wrong JSON type. */
-  wrongTypes: Readonly<Record<string, unknown>>;
-  needs: readonly Capability[];
-}
-
-function recordErrcode(context: Pick<ScenarioContext, 'observe'>, exchange: Parameters<typeof jsonOf>[0]): void {
-  const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
-  context.observe(`${exchange.response?.status} ${String(errcode)}`);
-}
 
 interface Case {
   name: string;
@@ -37,20 +19,26 @@ interface Case {
   send(identity: FreshIdentity): { json: unknown } | { raw: RawRequest };
 }
 
-export function badInputScenarios(options: BadInputOptions): ScenarioDraft[] {
-  const { endpoint, validBody } = options;
-  const cases: Case[] = [
-    ...options.required.map((field) => ({
+function without(body: Record<string, unknown>, field: string): Record<string, unknown> {
+  const { [field]: _removed, ...rest } = body;
+  return rest;
+}
+
+function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
+  const body = (identity: FreshIdentity, overrides?: Record<string, unknown>) => kit.body(identity, overrides);
+  const requestBody = `${endpointRef(endpoint, 'request body')}; ${REF.commonErrors}`;
+  return [
+    ...kit.required.map((field) => ({
       name: `missing-${field.replaceAll('_', '-')}`,
       title: `A request without the required ${field} is refused with a 4xx standard error`,
-      specRef: `${endpointRef(endpoint, 'request body')}; ${REF.commonErrors}`,
-      send: (identity: FreshIdentity) => ({ json: without(validBody(identity), field) }),
+      specRef: requestBody,
+      send: (identity: FreshIdentity) => ({ json: without(body(identity), field) }),
     })),
-    ...Object.entries(options.wrongTypes).map(([field, value]) => ({
+    ...Object.entries(kit.wrongTypes).map(([field, value]) => ({
       name: `wrong-type-${field.replaceAll('_', '-')}`,
       title: `A request whose ${field} has the wrong type (${JSON.stringify(value)}) is refused with a 4xx standard error`,
-      specRef: `${endpointRef(endpoint, 'request body')}; ${REF.commonErrors}`,
-      send: (identity: FreshIdentity) => ({ json: { ...validBody(identity), [field]: value } }),
+      specRef: requestBody,
+      send: (identity: FreshIdentity) => ({ json: body(identity, { [field]: value }) }),
     })),
     {
       name: 'not-json',
@@ -61,43 +49,79 @@ export function badInputScenarios(options: BadInputOptions): ScenarioDraft[] {
     {
       name: 'not-object',
       title: 'A JSON body that is not an object is refused with a 4xx standard error',
-      specRef: `${CS_STANDARDS}; ${REF.commonErrors}`,
-      send: (identity) => ({ json: [validBody(identity)] }),
+      specRef: `${REF.jsonObjectBody}; ${REF.commonErrors}`,
+      send: (identity) => ({ json: [body(identity)] }),
     },
     {
       name: 'client-secret-bad-characters',
       title: 'A client_secret with characters outside [0-9a-zA-Z.=_-] is refused with a 4xx standard error',
-      specRef: REF.clientSecret,
-      send: (identity) => ({ json: { ...validBody(identity), client_secret: 'not/a secret!' } }),
+      specRef: REF.clientSecret(kit.medium),
+      send: (identity) => ({ json: body(identity, { client_secret: 'not/a secret!' }) }),
     },
     {
       name: 'client-secret-empty',
       title: 'An empty client_secret is refused with a 4xx standard error',
-      specRef: REF.clientSecret,
-      send: (identity) => ({ json: { ...validBody(identity), client_secret: '' } }),
+      specRef: REF.clientSecret(kit.medium),
+      send: (identity) => ({ json: body(identity, { client_secret: '' }) }),
     },
     {
       name: 'client-secret-too-long',
       title: 'A client_secret longer than 255 characters is refused with a 4xx standard error',
-      specRef: REF.clientSecret,
-      send: (identity) => ({ json: { ...validBody(identity), client_secret: 'a'.repeat(256) } }),
+      specRef: REF.clientSecret(kit.medium),
+      send: (identity) => ({ json: body(identity, { client_secret: 'a'.repeat(256) }) }),
+    },
+    ...addressCases(kit, body),
+  ];
+}
+
+/** An address that is not one. (account/3pid says more since v1.13: see threepid.ts.) */
+function addressCases(kit: MediumKit, body: (identity: FreshIdentity, o?: Record<string, unknown>) => Record<string, unknown>): Case[] {
+  if (kit.medium === 'email') {
+    return [
+      {
+        name: 'email-unparsable',
+        title: 'An email that is not an email address is refused with a 4xx standard error',
+        specRef: REF.emailFormat,
+        since: 'v1.14',
+        send: (identity) => ({ json: body(identity, { email: 'not an email address' }) }),
+      },
+    ];
+  }
+  return [
+    {
+      name: 'phone-number-unparsable',
+      title: 'A phone_number that is not a phone number is refused with a 4xx standard error',
+      specRef: REF.phoneNumber,
+      send: (identity) => ({ json: body(identity, { phone_number: 'not a phone number' }) }),
+    },
+    {
+      name: 'country-invalid',
+      title: 'A country that is not a two-letter ISO 3166-1 code is refused with a 4xx standard error',
+      specRef: REF.phoneNumber,
+      send: (identity) => ({ json: body(identity, { country: 'Neverland' }) }),
     },
   ];
-  return cases.map((c) => ({
+}
+
+export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft[] {
+  return casesFor(endpoint, kit).map((c) => ({
     name: c.name,
     title: c.title,
     level: 'must',
     specRef: c.specRef,
     since: c.since ?? 'r0.4.0',
-    needs: options.needs,
+    needs: [kit.validates],
     async run({ hs, identity, must, observe }) {
       const request = c.send(identity);
       const exchange =
         'json' in request ? await hs.requestToken(endpoint, request.json) : await hs.requestTokenRaw(endpoint, request.raw);
       must.match(exchange, matrixError('any 4xx'));
-      recordErrcode({ observe }, exchange);
+      observe(describeError(exchange));
     },
   }));
 }
 
-const CS_STANDARDS = 'v1.19 Client-Server API, API Standards ("a request body containing a (potentially empty) JSON object")';
+export function describeError(exchange: Exchange): string {
+  const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
+  return `${exchange.response?.status} ${String(errcode)}`;
+}

@@ -1,0 +1,25 @@
+// POST /account/3pid/email/requestToken: "The homeserver must check that the given email
+// address is not already associated with an account on this homeserver."
+import { suite } from '../harness/scenario.js';
+import { badInputScenarios } from './common/bad-input.js';
+import { inUseScenario } from './common/bound-addresses.js';
+import { deniedScenario } from './common/denied.js';
+import { httpConventionScenarios } from './common/http-conventions.js';
+import { EMAIL } from './common/media.js';
+import { privacyScenarios } from './common/privacy.js';
+import { rateLimitScenarios } from './common/rate-limit.js';
+import { sendingScenarios } from './common/sending.js';
+import { threepidScenarios } from './common/threepid.js';
+
+const ENDPOINT = '3pid-email';
+
+export default suite(ENDPOINT, [
+  ...sendingScenarios(ENDPOINT, EMAIL, 'unbound'),
+  deniedScenario(ENDPOINT, EMAIL),
+  inUseScenario(ENDPOINT, EMAIL),
+  ...threepidScenarios(ENDPOINT, EMAIL),
+  ...badInputScenarios(ENDPOINT, EMAIL),
+  ...httpConventionScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...privacyScenarios(ENDPOINT, EMAIL),
+  ...rateLimitScenarios(ENDPOINT, EMAIL),
+]);

@@ -1,0 +1,61 @@
+// What the API standards promise for every endpoint: OPTIONS, CORS, 405 for a wrong method.
+import type { EndpointKey } from '../../harness/endpoints.js';
+import { header, matrixError, requestTokenSuccess, successStatus } from '../../harness/matchers.js';
+import type { ScenarioDraft } from '../../harness/scenario.js';
+import type { MediumKit } from './media.js';
+import { REF } from './references.js';
+import { bindingNeeds, subject, type AddressState } from './subjects.js';
+
+export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): ScenarioDraft[] {
+  return [
+    {
+      name: 'options-preflight',
+      title: `An OPTIONS request is answered without performing the endpoint's logic (no ${kit.message} is sent)`,
+      level: 'must',
+      specRef: REF.cors,
+      since: 'r0.4.0',
+      needs: [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const sentAt = Date.now();
+        const exchange = await context.hs.requestTokenRaw(endpoint, {
+          method: 'OPTIONS',
+          body: JSON.stringify(kit.body(identity)),
+          headers: { origin: 'https://client.example.test', 'access-control-request-method': 'POST' },
+        });
+        context.must.match(exchange, successStatus());
+        await kit.expectNoSend(context, identity, sentAt);
+        // The same request as a POST does send: so the quiet above was the OPTIONS's doing.
+        const postedAt = Date.now();
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
+        await kit.waitForSend(context, identity, postedAt);
+      },
+    },
+    {
+      name: 'cors-headers',
+      title: 'Responses carry the recommended CORS header Access-Control-Allow-Origin: *',
+      level: 'should',
+      specRef: REF.cors,
+      since: 'r0.4.0',
+      needs: [kit.validates, ...bindingNeeds(kit, state)],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        context.must.match(
+          await context.hs.requestToken(endpoint, kit.body(identity)),
+          requestTokenSuccess(),
+          header('Access-Control-Allow-Origin', /^\*$/),
+        );
+      },
+    },
+    {
+      name: 'wrong-method',
+      title: 'A GET on the endpoint answers 405 M_UNRECOGNIZED',
+      level: 'must',
+      specRef: REF.unrecognized,
+      since: 'v1.6',
+      async run({ hs, must }) {
+        must.match(await hs.requestTokenRaw(endpoint, { method: 'GET' }), matrixError(405, 'M_UNRECOGNIZED'));
+      },
+    },
+  ];
+}

@@ -1,0 +1,107 @@
+// What differs between the email and the msisdn endpoints: the body, the required fields,
+// how a "send" is observed, and how an address gets bound. Everything else is shared.
+import type { Account } from '../../harness/accounts.js';
+import type { Medium } from '../../harness/endpoints.js';
+import type { FreshIdentity } from '../../harness/identities.js';
+import type { Capability } from '../../harness/profile.js';
+import type { ScenarioContext } from '../../harness/runner/context.js';
+
+const MAIL_WAIT_MS = 15_000;
+/** How long to watch before concluding that no (further) message was sent. */
+export const QUIET_WINDOW_MS = 2_000;
+
+type Sends = Pick<ScenarioContext, 'mailbox' | 'is'>;
+
+export interface MediumKit {
+  medium: Medium;
+  /** "email address" / "phone number", for titles. */
+  noun: string;
+  /** "email" / "SMS message", for titles. */
+  message: string;
+  /** The server validates this medium at all. */
+  validates: Capability;
+  /** The harness can see the validation messages the server sends. */
+  sendsObservable: Capability;
+  /** The profile names addresses of this medium that the server denies. */
+  denies: Capability;
+  /** The server does not support this medium. */
+  unsupported: Capability;
+  body(identity: FreshIdentity, overrides?: Record<string, unknown>): Record<string, unknown>;
+  deniedBody(identity: FreshIdentity): Record<string, unknown>;
+  required: readonly string[];
+  wrongTypes: Readonly<Record<string, unknown>>;
+  /** Resolves once a validation message for the identity was sent after `since`. */
+  waitForSend(context: Sends, identity: FreshIdentity, since: number): Promise<void>;
+  /** Rejects if a validation message for the identity is sent after `since`. */
+  expectNoSend(context: Sends, identity: FreshIdentity, since: number): Promise<void>;
+  bind(context: Pick<ScenarioContext, 'accounts'>, identity: FreshIdentity): Promise<Account>;
+}
+
+export const EMAIL: MediumKit = {
+  medium: 'email',
+  noun: 'email address',
+  message: 'email',
+  validates: 'email-validation',
+  sendsObservable: 'email-by-smtp',
+  denies: 'denied-email',
+  unsupported: 'no-email-validation',
+  body: (identity, overrides = {}) => ({
+    client_secret: identity.clientSecret,
+    email: identity.email,
+    send_attempt: 1,
+    ...overrides,
+  }),
+  deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
+  required: ['client_secret', 'email', 'send_attempt'],
+  wrongTypes: { client_secret: 12345, email: 12345, send_attempt: '1' },
+  async waitForSend({ mailbox }, identity, since) {
+    const mail = await mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+    if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link:\n${mail.text}`);
+  },
+  async expectNoSend({ mailbox }, identity, since) {
+    await mailbox.expectQuiet(identity.email, { forMs: QUIET_WINDOW_MS, after: since });
+  },
+  bind: ({ accounts }, identity) => accounts.withBoundEmail(identity),
+};
+
+/**
+ * Where the server delegates phone numbers to the identity service, a "send" is the service
+ * texting a token: its outbox shows one per accepted request with a new send_attempt.
+ */
+function textsSince({ is }: Sends, identity: FreshIdentity, since: number) {
+  return is.sent.filter((t) => t.medium === 'msisdn' && t.address === identity.msisdnCanonical && t.sentAt > since);
+}
+
+export const MSISDN: MediumKit = {
+  medium: 'msisdn',
+  noun: 'phone number',
+  message: 'SMS message',
+  validates: 'msisdn-validation',
+  sendsObservable: 'msisdn-by-identity-service',
+  denies: 'denied-msisdn',
+  unsupported: 'no-msisdn-validation',
+  body: (identity, overrides = {}) => ({
+    client_secret: identity.clientSecret,
+    ...identity.msisdn,
+    send_attempt: 1,
+    ...overrides,
+  }),
+  deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
+  required: ['client_secret', 'country', 'phone_number', 'send_attempt'],
+  wrongTypes: { client_secret: 12345, country: 44, phone_number: 7700900123, send_attempt: '1' },
+  async waitForSend(context, identity, since) {
+    // The service is called within the homeserver's request, so by now it has been.
+    if (textsSince(context, identity, since).length === 0) {
+      const seen = context.is.sent.map((t) => `${t.address} (attempt ${t.sendAttempt})`).join(', ') || 'none';
+      throw new Error(`no SMS to ${identity.msisdnCanonical} went out through the identity service; texts sent: ${seen}`);
+    }
+  },
+  async expectNoSend(context, identity, since) {
+    await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS / 4));
+    const texts = textsSince(context, identity, since);
+    if (texts.length) {
+      throw new Error(`a further SMS went to ${identity.msisdnCanonical} (send_attempt ${texts.map((t) => t.sendAttempt).join(', ')})`);
+    }
+  },
+  bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),
+};

@@ -1,0 +1,84 @@
+// 200 with a RequestTokenResponse, the validation message it stands for, and send_attempt.
+import type { EndpointKey } from '../../harness/endpoints.js';
+import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { requestTokenSuccess } from '../../harness/matchers.js';
+import type { ScenarioDraft } from '../../harness/scenario.js';
+import type { MediumKit } from './media.js';
+import { endpointRef, REF } from './references.js';
+import { bindingNeeds, subject, type AddressState } from './subjects.js';
+
+export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): ScenarioDraft[] {
+  const which = state === 'bound' ? `an ${kit.noun} associated with an account` : `an ${kit.noun} not yet in use`;
+  const observable = [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)] as const;
+  const attemptRef = `${REF.sendAttempt(kit.medium)}`;
+  return [
+    {
+      name: 'success',
+      title: `A request for ${which} answers 200 with a RequestTokenResponse (a session ID)`,
+      level: 'must',
+      specRef: endpointRef(endpoint, '200 response, RequestTokenResponse'),
+      since: 'r0.4.0',
+      needs: [kit.validates, ...bindingNeeds(kit, state)],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
+      },
+    },
+    {
+      name: 'message-sent',
+      title: `On 200, an ${kit.message} has been sent to the given ${kit.noun}`,
+      level: 'must',
+      specRef: endpointRef(endpoint, `200 response ("An ${kit.message} was sent")`),
+      since: 'r0.4.0',
+      needs: observable,
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
+        await kit.waitForSend(context, identity, since);
+      },
+    },
+    {
+      name: 'same-send-attempt-no-resend',
+      title: `The same client_secret, address and send_attempt again answers success and does not send another ${kit.message}`,
+      level: 'should',
+      specRef: `${attemptRef} ("the server should respond with success but not resend")`,
+      since: 'r0.4.0',
+      needs: observable,
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        const first = await context.hs.requestToken(endpoint, kit.body(identity));
+        context.must.match(first, requestTokenSuccess());
+        await kit.waitForSend(context, identity, since);
+        const retriedAt = Date.now();
+        const retry = await context.hs.requestToken(endpoint, kit.body(identity));
+        context.must.match(retry, requestTokenSuccess());
+        await kit.expectNoSend(context, identity, retriedAt);
+        context.observe(sameSid(first, retry) ? 'the retry returned the same sid' : 'the retry returned a different sid');
+      },
+    },
+    {
+      name: 'higher-send-attempt-resends',
+      title: `A higher send_attempt for the same client_secret and address sends a new ${kit.message}`,
+      level: 'must',
+      specRef: `${attemptRef} ("The client should increment this value if they desire a new ${kit.message}")`,
+      since: 'r0.4.0',
+      needs: observable,
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
+        await kit.waitForSend(context, identity, since);
+        const resentAt = Date.now();
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { send_attempt: 2 })), requestTokenSuccess());
+        await kit.waitForSend(context, identity, resentAt);
+      },
+    },
+  ];
+}
+
+function sameSid(a: Exchange, b: Exchange): boolean {
+  const sid = (exchange: Exchange) => (jsonOf(exchange) as { sid?: unknown } | undefined)?.sid;
+  return sid(a) !== undefined && sid(a) === sid(b);
+}

@@ -1,0 +1,27 @@
+// The address a scenario asks about: one nobody has, or one bound to an account first.
+import type { FreshIdentity } from '../../harness/identities.js';
+import type { ScenarioContext } from '../../harness/runner/context.js';
+import type { MediumKit } from './media.js';
+
+/** Unbound for register and 3pid (which must refuse bound ones); bound for password reset. */
+export type AddressState = 'unbound' | 'bound';
+
+/**
+ * Makes the identity's address be in `state` and returns the identity to ask with. After
+ * binding it carries a new client_secret: the binding's own session must not be mistaken
+ * for a retry of the request under test.
+ */
+export async function subject(
+  context: Pick<ScenarioContext, 'accounts' | 'identity'>,
+  kit: MediumKit,
+  state: AddressState,
+): Promise<FreshIdentity> {
+  if (state === 'unbound') return context.identity;
+  await kit.bind(context, context.identity);
+  return { ...context.identity, clientSecret: `${context.identity.clientSecret}.again` };
+}
+
+/** What binding needs from the profile, on top of the medium's own needs. */
+export function bindingNeeds(kit: MediumKit, state: AddressState) {
+  return state === 'bound' ? ([kit.sendsObservable, 'accounts'] as const) : ([] as const);
+}

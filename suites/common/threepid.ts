@@ -1,0 +1,54 @@
+// What only account/3pid/*/requestToken promises: the v1.13 error codes, and that a
+// validated address can then be added to the account.
+import type { EndpointKey } from '../../harness/endpoints.js';
+import { matrixError } from '../../harness/matchers.js';
+import type { ScenarioDraft } from '../../harness/scenario.js';
+import { clientPrefix } from '../../harness/spec-versions.js';
+import type { MediumKit } from './media.js';
+import { endpointRef } from './references.js';
+
+export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft[] {
+  const invalid = kit.medium === 'email' ? { email: 'not an email address' } : { phone_number: 'not a phone number' };
+  return [
+    {
+      name: 'medium-not-supported',
+      title: `A homeserver that does not support adding ${kit.noun}s answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED`,
+      level: 'must',
+      specRef: endpointRef(endpoint, '400 response, M_THREEPID_MEDIUM_NOT_SUPPORTED (since v1.13)'),
+      since: 'v1.13',
+      needs: [kit.unsupported],
+      async run({ hs, identity, must }) {
+        must.match(await hs.requestToken(endpoint, kit.body(identity)), matrixError(400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED'));
+      },
+    },
+    {
+      name: 'invalid-address',
+      title: `A ${kit.noun} that is not valid answers 400 M_INVALID_PARAM`,
+      level: 'must',
+      specRef: endpointRef(endpoint, '400 response, M_INVALID_PARAM (since v1.13)'),
+      since: 'v1.13',
+      needs: [kit.validates],
+      async run({ hs, identity, must }) {
+        must.match(await hs.requestToken(endpoint, kit.body(identity, invalid)), matrixError(400, 'M_INVALID_PARAM'));
+      },
+    },
+    {
+      name: 'validated-address-binds',
+      title: `Once validated, the ${kit.noun} is added to the account by POST /account/3pid/add and listed by GET /account/3pid`,
+      level: 'must',
+      specRef: 'v1.19 Client-Server API, POST /_matrix/client/v3/account/3pid/add and GET /_matrix/client/v3/account/3pid',
+      since: 'r0.6.0',
+      needs: [kit.validates, kit.sendsObservable, 'accounts'],
+      async run(context) {
+        const account = await kit.bind(context, context.identity);
+        const address = kit.medium === 'email' ? context.identity.email : context.identity.msisdnCanonical;
+        const listed = await context.accounts.threepids(account);
+        if (!listed.some((t) => t.medium === kit.medium && t.address === address)) {
+          throw new Error(
+            `GET ${clientPrefix(context.spec)}/account/3pid does not list ${kit.medium} ${address}; it lists ${JSON.stringify(listed)}`,
+          );
+        }
+      },
+    },
+  ];
+}

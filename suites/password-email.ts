@@ -1,0 +1,23 @@
+// POST /account/password/email/requestToken: "The homeserver must check that the given email
+// address is associated with an account on this homeserver."
+import { suite } from '../harness/scenario.js';
+import { badInputScenarios } from './common/bad-input.js';
+import { unboundPasswordScenario } from './common/bound-addresses.js';
+import { deniedPasswordScenario } from './common/denied.js';
+import { httpConventionScenarios } from './common/http-conventions.js';
+import { EMAIL } from './common/media.js';
+import { privacyScenarios } from './common/privacy.js';
+import { rateLimitScenarios } from './common/rate-limit.js';
+import { sendingScenarios } from './common/sending.js';
+
+const ENDPOINT = 'password-email';
+
+export default suite(ENDPOINT, [
+  ...sendingScenarios(ENDPOINT, EMAIL, 'bound'),
+  unboundPasswordScenario(ENDPOINT, EMAIL),
+  deniedPasswordScenario(ENDPOINT, EMAIL),
+  ...badInputScenarios(ENDPOINT, EMAIL),
+  ...httpConventionScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...privacyScenarios(ENDPOINT, EMAIL),
+  ...rateLimitScenarios(ENDPOINT, EMAIL),
+]);

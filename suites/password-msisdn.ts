@@ -1,0 +1,25 @@
+// POST /account/password/msisdn/requestToken: "The homeserver must check that the given phone
+// number is associated with an account on this homeserver."
+import { suite } from '../harness/scenario.js';
+import { badInputScenarios } from './common/bad-input.js';
+import { unboundPasswordScenario } from './common/bound-addresses.js';
+import { deniedPasswordScenario } from './common/denied.js';
+import { httpConventionScenarios } from './common/http-conventions.js';
+import { MSISDN } from './common/media.js';
+import { privacyScenarios } from './common/privacy.js';
+import { rateLimitScenarios } from './common/rate-limit.js';
+import { relayScenarios } from './common/relay.js';
+import { sendingScenarios } from './common/sending.js';
+
+const ENDPOINT = 'password-msisdn';
+
+export default suite(ENDPOINT, [
+  ...sendingScenarios(ENDPOINT, MSISDN, 'bound'),
+  unboundPasswordScenario(ENDPOINT, MSISDN),
+  deniedPasswordScenario(ENDPOINT, MSISDN),
+  ...relayScenarios(ENDPOINT, 'bound'),
+  ...badInputScenarios(ENDPOINT, MSISDN),
+  ...httpConventionScenarios(ENDPOINT, MSISDN, 'bound'),
+  ...privacyScenarios(ENDPOINT, MSISDN),
+  ...rateLimitScenarios(ENDPOINT, MSISDN),
+]);

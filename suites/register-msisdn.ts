@@ -1,0 +1,25 @@
+// POST /register/msisdn/requestToken: "The homeserver must check that the given phone number
+// is not already associated with an account on this homeserver."
+import { suite } from '../harness/scenario.js';
+import { badInputScenarios } from './common/bad-input.js';
+import { inUseScenario } from './common/bound-addresses.js';
+import { deniedScenario } from './common/denied.js';
+import { httpConventionScenarios } from './common/http-conventions.js';
+import { MSISDN } from './common/media.js';
+import { privacyScenarios } from './common/privacy.js';
+import { rateLimitScenarios } from './common/rate-limit.js';
+import { relayScenarios } from './common/relay.js';
+import { sendingScenarios } from './common/sending.js';
+
+const ENDPOINT = 'register-msisdn';
+
+export default suite(ENDPOINT, [
+  ...sendingScenarios(ENDPOINT, MSISDN, 'unbound'),
+  deniedScenario(ENDPOINT, MSISDN),
+  inUseScenario(ENDPOINT, MSISDN),
+  ...relayScenarios(ENDPOINT, 'unbound'),
+  ...badInputScenarios(ENDPOINT, MSISDN),
+  ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),
+  ...privacyScenarios(ENDPOINT, MSISDN),
+  ...rateLimitScenarios(ENDPOINT, MSISDN),
+]);

@@ -1,0 +1,119 @@
+// Expectations files (known failures with reasons): a good file loads; every way a file can
+// be wrong is an ExpectationsError (exit 2) that says what is wrong, never a silent pass.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ExpectationsError, loadExpectations } from '../../harness/expectations.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'm3c-expectations-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const KNOWN = new Set(['register-email/denied', 'register-email/wrong-type-email', 'password-msisdn/unknown']);
+
+let counter = 0;
+function file(content: string, ext = 'yaml'): string {
+  const path = join(dir, `e${counter++}.${ext}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** The ExpectationsError loading `path` gives; fails when it gives none. */
+function loadError(path: string): ExpectationsError {
+  try {
+    loadExpectations(path, KNOWN);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExpectationsError);
+    expect((error as Error).message).toContain(path);
+    expect((error as Error).message).not.toContain('\n');
+    return error as ExpectationsError;
+  }
+  throw new Error(`expected an ExpectationsError for ${path}`);
+}
+
+describe('loadExpectations', () => {
+  test('a valid YAML file loads, reasons trimmed, links kept', () => {
+    const path = file(
+      [
+        '# known failures',
+        'expectations:',
+        '  register-email/denied:',
+        '    status: fail',
+        '    reason: >-',
+        '      Answers 400 M_UNKNOWN',
+        '      instead of 403.',
+        '    link: https://github.com/element-hq/synapse/issues/1',
+        '  password-msisdn/unknown:',
+        '    status: fail',
+        '    reason: "  no SMS support  "',
+      ].join('\n'),
+    );
+    const loaded = loadExpectations(path, KNOWN);
+    expect([...loaded.keys()]).toEqual(['register-email/denied', 'password-msisdn/unknown']);
+    expect(loaded.get('register-email/denied')).toEqual({
+      status: 'fail',
+      reason: 'Answers 400 M_UNKNOWN instead of 403.',
+      link: 'https://github.com/element-hq/synapse/issues/1',
+    });
+    expect(loaded.get('password-msisdn/unknown')).toEqual({ status: 'fail', reason: 'no SMS support' });
+  });
+
+  test('a JSON file loads', () => {
+    const path = file(JSON.stringify({ expectations: { 'register-email/wrong-type-email': { status: 'fail', reason: '500 on a number' } } }), 'json');
+    expect(loadExpectations(path, KNOWN)).toEqual(new Map([['register-email/wrong-type-email', { status: 'fail', reason: '500 on a number' }]]));
+  });
+
+  test('an empty map loads as no expectations', () => {
+    expect(loadExpectations(file('expectations: {}\n'), KNOWN).size).toBe(0);
+  });
+
+  test('the shipped Synapse expectations name real-looking ids and all have reasons', () => {
+    // Only the shape here; whether the ids exist is the suites' business.
+    const shipped = fileURLToPath(new URL('../../fixtures/expectations/synapse.yaml', import.meta.url));
+    const anyId = { has: () => true } as unknown as ReadonlySet<string>;
+    for (const [id, expectation] of loadExpectations(shipped, anyId)) {
+      expect(id).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);
+      expect(expectation.reason.length).toBeGreaterThan(10);
+    }
+  });
+
+  test('an unknown scenario id is a stale entry', () => {
+    const path = file('expectations:\n  register-email/renamed-long-ago:\n    status: fail\n    reason: was broken once\n');
+    const { message } = loadError(path);
+    expect(message).toContain('register-email/renamed-long-ago');
+    expect(message).toContain('stale');
+  });
+
+  test('an entry without a reason, or with a blank one', () => {
+    expect(loadError(file('expectations:\n  register-email/denied:\n    status: fail\n')).message).toMatch(/register-email\/denied: .*needs a reason/);
+    expect(loadError(file('expectations:\n  register-email/denied:\n    status: fail\n    reason: "   "\n')).message).toMatch(/needs a reason/);
+    expect(loadError(file('expectations:\n  register-email/denied:\n    status: fail\n    reason: 42\n')).message).toMatch(/needs a reason/);
+  });
+
+  test('a status other than fail, or none', () => {
+    expect(loadError(file('expectations:\n  register-email/denied:\n    status: pass\n    reason: x\n')).message).toMatch(/status must be "fail"/);
+    expect(loadError(file('expectations:\n  register-email/denied:\n    reason: x\n')).message).toMatch(/status must be "fail"/);
+    expect(loadError(file('expectations:\n  register-email/denied:\n')).message).toMatch(/status must be "fail"/);
+  });
+
+  test('a link that is not a string', () => {
+    expect(loadError(file('expectations:\n  register-email/denied:\n    status: fail\n    reason: x\n    link: [1]\n')).message).toMatch(/link must be a string/);
+  });
+
+  test('a file that is not YAML', () => {
+    const { message } = loadError(file('expectations: {\n  "register-email/denied": [unclosed\n'));
+    expect(message).toMatch(/not YAML\/JSON/);
+  });
+
+  test('YAML of the wrong shape: no top-level map, a list, an empty file', () => {
+    for (const content of ['just a sentence\n', '- register-email/denied\n', '', 'expectations:\n  - register-email/denied\n', 'expected:\n  register-email/denied: {}\n']) {
+      expect(loadError(file(content)).message).toMatch(/top-level "expectations" map/);
+    }
+  });
+
+  test('a missing file', () => {
+    const { message } = loadError(join(dir, 'does-not-exist.yaml'));
+    expect(message).toContain('no such file');
+  });
+});
