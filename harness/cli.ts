@@ -2,10 +2,10 @@
 // The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
 // otherwise the run's own exit code.
 import { ExpectationsError } from './expectations.js';
-import { helpText, parseConfig, UsageError, LAUNCHABLE, type Config } from './config.js';
+import { helpText, LAUNCHABLE, parseConfig, UsageError, type Config, type Launchable } from './config.js';
 import { freePort } from './launch/child-process.js';
-import { launchSynapse } from './launch/synapse.js';
-import { ProfileError } from './profile.js';
+import { launchHomeserver } from './launch/launchers.js';
+import { loadProfile, ProfileError } from './profile.js';
 import { runConformance } from './run.js';
 import { UnreachableError } from './target-probe.js';
 import { TOOL_NAME, TOOL_VERSION } from './version.js';
@@ -22,13 +22,14 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
   }
   const identityPort = config.identityPort ?? (await freePort());
   const smtpPort = config.smtpPort ?? (await freePort());
-  const server = await launchSynapse({ identityPort, smtpPort, log: out.log });
+  const profile = loadProfile(config.profile ?? name);
+  const server = await launchHomeserver(name as Launchable, { identityPort, smtpPort, log: out.log }, profile);
   out.report(
     [
       `${server.name} ${server.version} is running at ${server.url}`,
       `It expects the fake identity service on port ${identityPort} and the mail sink on port ${smtpPort}.`,
       'Run the suite against it, as often as you like:',
-      `  ${TOOL_NAME} --homeserver ${server.url} --profile ${name} --identity-port ${identityPort} --smtp-port ${smtpPort} --shared-secret ${server.registrationSharedSecret}`,
+      `  ${TOOL_NAME} --homeserver ${server.url} --profile ${profile.name} --identity-port ${identityPort} --smtp-port ${smtpPort} --shared-secret ${server.registrationSharedSecret}`,
       'Ctrl-C stops it.',
     ].join('\n'),
   );

@@ -2,7 +2,7 @@
 // --help text all come from this table.
 import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from './spec-versions.js';
 
-export const LAUNCHABLE = ['synapse'] as const;
+export const LAUNCHABLE = ['synapse', 'dendrite'] as const;
 export type Launchable = (typeof LAUNCHABLE)[number];
 
 export interface Config {
@@ -15,6 +15,7 @@ export interface Config {
   sharedSecret?: string;
   results?: string;
   expectations?: string;
+  updateExpectations: boolean;
   only?: string;
   quick: boolean;
   timeoutMs: number;
@@ -44,6 +45,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--shared-secret', key: 'sharedSecret', kind: 'string', env: 'MATRIX_3PID_SHARED_SECRET', value: 'SECRET', describe: 'Registration shared secret of the target, for profiles whose accounts.method is shared-secret.' },
   { flag: '--results', key: 'results', kind: 'string', env: 'MATRIX_3PID_RESULTS', value: 'FILE.json', describe: 'Write the results file (every scenario with its verdict and evidence) here.' },
   { flag: '--expectations', key: 'expectations', kind: 'string', env: 'MATRIX_3PID_EXPECTATIONS', value: 'FILE', describe: 'Known failures of this server, each with a reason: reported as expected failures, they do not fail the run.' },
+  { flag: '--update-expectations', key: 'updateExpectations', kind: 'flag', describe: 'After the run, rewrite the expectations file from it: new failures are added (their reason marked "unreviewed"), passing entries removed; a run then exits 0 unless it could not write.' },
   { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches (a substring, or a glob with *), e.g. register-email/* .' },
   { flag: '--quick', key: 'quick', kind: 'flag', env: 'MATRIX_3PID_QUICK', describe: 'Skip the slow scenarios (those that wait out a server\'s own timeouts, a minute or more each), saying so in the report.' },
   { flag: '--timeout', key: 'timeoutMs', kind: 'positive', env: 'MATRIX_3PID_TIMEOUT_MS', value: 'MS', describe: 'Deadline for each request to the homeserver, in milliseconds (default 10000).' },
@@ -96,7 +98,7 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
 }
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
-  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, help: false, version: false };
+  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, updateExpectations: false, help: false, version: false };
   const set = config as unknown as Record<string, unknown>;
   // Flags first, so that a flag wins over its environment variable even where the
   // variable's value would not parse.
@@ -126,6 +128,9 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
   }
   if (config.homeserver && config.launch) {
     throw new UsageError('--homeserver and --launch exclude each other: test a running server or launch one');
+  }
+  if (config.updateExpectations && !config.expectations && config.homeserver) {
+    throw new UsageError('--update-expectations needs --expectations FILE: the file to write');
   }
   if (config.homeserver && !config.profile) {
     throw new UsageError('--homeserver needs --profile: say how the server is configured (e.g. --profile synapse)');

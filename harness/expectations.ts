@@ -1,7 +1,7 @@
 // Known failures of one server, each with the reason it fails (web-platform-tests style),
 // so that a server's CI fails on regressions only.
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 export interface Expectation {
   /** The only status a known deviation can have for now: the scenario fails. */
@@ -44,4 +44,37 @@ export function loadExpectations(file: string, knownIds: ReadonlySet<string>): M
     result.set(id, { status: 'fail', reason: entry.reason.trim(), ...(entry.link && { link: entry.link }) });
   }
   return result;
+}
+
+/** The verdicts the update needs from a run. */
+export interface RunVerdict {
+  id: string;
+  status: 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
+  reason?: string;
+}
+
+/**
+ * Known failures after a run: every scenario that failed stays or becomes one (a new entry
+ * carries the failure's first line, marked for review, as its reason); a listed scenario that
+ * passed is dropped; one that was not run (skipped, or outside --only) keeps its entry.
+ */
+export function updatedExpectations(previous: ReadonlyMap<string, Expectation>, verdicts: readonly RunVerdict[]): Map<string, Expectation> {
+  const next = new Map(previous);
+  for (const verdict of verdicts) {
+    if (verdict.status === 'passed' || verdict.status === 'unexpected-pass') next.delete(verdict.id);
+    if (verdict.status === 'failed') {
+      const firstLine = (verdict.reason ?? 'failed').split('\n')[0]!.trim();
+      next.set(verdict.id, { status: 'fail', reason: `unreviewed: ${firstLine}` });
+    }
+  }
+  return next;
+}
+
+export function formatExpectations(expectations: ReadonlyMap<string, Expectation>, header: string): string {
+  const entries = Object.fromEntries([...expectations].sort(([a], [b]) => a.localeCompare(b)));
+  const comment = header
+    .split('\n')
+    .map((line) => `# ${line}`.trimEnd())
+    .join('\n');
+  return `${comment}\n${stringify({ expectations: entries }, { lineWidth: 100 })}`;
 }

@@ -29,9 +29,15 @@ export interface FreshIdentity {
   deniedMsisdn: PhoneNumber | undefined;
   localpart: string;
   password: string;
+  /**
+   * Where the server proxies email validation to the identity server named in the request:
+   * the harness's fake, and an access token it issued (id_access_token goes with id_server
+   * since r0.6.0).
+   */
+  idServer?: { id_server: string; id_access_token: string };
 }
 
-export function freshIdentity(profile: Profile): FreshIdentity {
+export function freshIdentity(profile: Profile, idServer?: FreshIdentity['idServer']): FreshIdentity {
   const tag = randomToken(10, 'abcdefghijklmnopqrstuvwxyz0123456789');
   const subscriber = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const denied = profile.msisdn.denied;
@@ -45,5 +51,6 @@ export function freshIdentity(profile: Profile): FreshIdentity {
     deniedMsisdn: denied ? { country: denied.country, phone_number: `+${denied.prefix}2025550${randomInt(100, 1000)}` } : undefined,
     localpart: `m3c-${tag}`,
     password: randomToken(20),
+    ...(idServer && { idServer }),
   };
 }

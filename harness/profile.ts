@@ -18,8 +18,16 @@ export interface Profile {
   rateLimited?: boolean;
   /** How the harness makes test accounts. */
   accounts: { method: 'shared-secret' | 'none' };
-  identityServers: { trusted: string[] };
+  /**
+   * Identity servers the server trusts for `id_server`; `$fake` stands for the harness's fake
+   * identity service. `tls`: the fake serves HTTPS (a server that proxies to `id_server`
+   * speaks HTTPS to it).
+   */
+  identityServers: { trusted: string[]; tls?: boolean };
 }
+
+/** The harness's own fake identity service, in a profile's list of trusted servers. */
+export const FAKE_IDENTITY_SERVER = '$fake';
 
 const PROFILE_SCHEMA = {
   type: 'object',
@@ -72,7 +80,7 @@ const PROFILE_SCHEMA = {
       type: 'object',
       required: ['trusted'],
       additionalProperties: false,
-      properties: { trusted: { type: 'array', items: { type: 'string' } } },
+      properties: { trusted: { type: 'array', items: { type: 'string' } }, tls: { type: 'boolean' } },
     },
   },
 } as const;
@@ -110,6 +118,10 @@ export const CAPABILITIES = {
     needs: 'a profile whose email validation is by SMTP to the harness mail sink',
     holds: (p: Profile) => p.email.validation === 'smtp',
   },
+  'email-observable': {
+    needs: 'a profile whose email validation goes through the harness (mail sink or identity service)',
+    holds: (p: Profile) => p.email.validation === 'smtp' || p.email.validation === 'identity-service',
+  },
   'email-validation': {
     needs: 'a profile in which the server validates email addresses',
     holds: (p: Profile) => p.email.validation !== 'none',
@@ -145,6 +157,10 @@ export const CAPABILITIES = {
   'reveals-bound-addresses': {
     needs: 'a profile without privacy mode (privacy: false)',
     holds: (p: Profile) => !p.privacy,
+  },
+  'email-via-id-server': {
+    needs: 'a profile whose server proxies email validation to the identity server named in id_server, trusting the harness one ($fake)',
+    holds: (p: Profile) => p.email.validation === 'identity-service' && p.identityServers.trusted.includes(FAKE_IDENTITY_SERVER),
   },
   'privacy-mode': {
     needs: 'a profile in privacy mode (privacy: true)',

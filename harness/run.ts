@@ -5,9 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SUITES } from '../suites/index.js';
 import type { Config } from './config.js';
-import { loadExpectations, type Expectation } from './expectations.js';
+import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from './expectations.js';
 import { freePort } from './launch/child-process.js';
-import { launchSynapse, type LaunchedHomeserver } from './launch/synapse.js';
+import type { LaunchedHomeserver } from './launch/launched-homeserver.js';
+import { launchHomeserver } from './launch/launchers.js';
 import { packagePath } from './package-root.js';
 import { loadProfile } from './profile.js';
 import { formatConsoleReport } from './report/console.js';
@@ -29,6 +30,11 @@ export function expectationsPath(nameOrPath: string): string {
   return !nameOrPath.includes('/') && existsSync(builtIn) ? builtIn : nameOrPath;
 }
 
+/** A launched server's known deviations: those of its profile where it has its own, else the server's. */
+function builtInExpectations(...names: string[]): string | undefined {
+  return names.find((name) => existsSync(packagePath('fixtures', 'expectations', `${name}.yaml`)));
+}
+
 export interface RunOutput {
   log(line: string): void;
   report(text: string): void;
@@ -39,10 +45,12 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
   const launch = config.homeserver ? undefined : (config.launch ?? 'synapse');
   const profile = loadProfile(config.profile ?? launch!);
   // A launched server's known deviations apply unless the caller names other ones.
-  const expectationsName = config.expectations ?? launch;
-  const expectations: Map<string, Expectation> = expectationsName
-    ? loadExpectations(expectationsPath(expectationsName), new Set(ALL_SCENARIOS.keys()))
-    : new Map();
+  const expectationsName = config.expectations ?? (launch && builtInExpectations(profile.name, launch));
+  const expectationsFile = expectationsName ? expectationsPath(expectationsName) : undefined;
+  const expectations: Map<string, Expectation> =
+    expectationsFile && !(config.updateExpectations && !existsSync(expectationsFile))
+      ? loadExpectations(expectationsFile, new Set(ALL_SCENARIOS.keys()))
+      : new Map();
   const identityPort = config.identityPort ?? (await freePort());
   const smtpPort = config.smtpPort ?? (await freePort());
 
@@ -50,7 +58,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
   try {
     if (launch) {
       out.log(`launching ${launch} (fake identity service on port ${identityPort}, mail sink on port ${smtpPort})…`);
-      launched = await launchSynapse({ identityPort, smtpPort, log: out.log });
+      launched = await launchHomeserver(launch, { identityPort, smtpPort, log: out.log }, profile);
       out.log(`${launched.name} ${launched.version} is up at ${launched.url}`);
     }
     const url = config.homeserver ?? launched!.url;
@@ -61,6 +69,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       spec,
       profile,
       identityPort,
+      identityTls: profile.identityServers.tls === true,
       smtpPort,
       timeoutMs: config.timeoutMs,
       maxBodyBytes: config.maxBodyBytes,
@@ -102,6 +111,13 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
     }
     out.report(formatConsoleReport(results));
     if (config.results) out.log(`results written to ${config.results}`);
+    if (config.updateExpectations && expectationsFile) {
+      const updated = updatedExpectations(expectations, scenarios);
+      const header = `Known failures of ${server.name} ${server.version} (profile ${profile.name}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
+      await writeFile(expectationsFile, formatExpectations(updated, header));
+      out.log(`expectations written to ${expectationsFile} (${updated.size} known failures)`);
+      return { exitCode: 0, results };
+    }
     return { exitCode: exitCodeFor(summary), results };
   } finally {
     await launched?.stop();

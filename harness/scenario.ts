@@ -13,6 +13,8 @@ export interface Scenario {
   endpoint: EndpointKey;
   /** The promise checked, in the spec's words. */
   title: string;
+  /** The kind of promise (bad input, relay, ...), for reports that group scenarios. */
+  family: Family;
   level: Level;
   /** Spec version and section the scenario enforces. */
   specRef: string;
@@ -26,6 +28,21 @@ export interface Scenario {
   slow?: boolean;
   run(context: ScenarioContext): Promise<void>;
 }
+
+export const FAMILIES = [
+  'success and sending',
+  'denied addresses',
+  'bound and unbound addresses',
+  'account/3pid',
+  'identity-service relay',
+  'id_server proxy',
+  'bad input',
+  'HTTP conventions',
+  'privacy mode',
+  'rate limiting',
+] as const;
+
+export type Family = (typeof FAMILIES)[number];
 
 export interface Suite {
   endpoint: EndpointKey;
@@ -45,11 +62,18 @@ export function inapplicability(scenario: Scenario, spec: SpecVersion, profile: 
   return missing ? `needs ${CAPABILITIES[missing].needs}; profile ${profile.name} does not declare it` : undefined;
 }
 
-/** A scenario as a suite writes it: its name within the endpoint, not yet its full id. */
-export type ScenarioDraft = Omit<Scenario, 'endpoint' | 'id'> & { name: string };
+/** A scenario as a family writes it: its name within the endpoint, not yet its full id. */
+export type ScenarioDraft = Omit<Scenario, 'endpoint' | 'id' | 'family'> & { name: string };
+
+/** A family's scenarios as a suite composes them. */
+export type FamilyScenario = ScenarioDraft & { family: Family };
+
+export function family(name: Family, drafts: readonly ScenarioDraft[]): FamilyScenario[] {
+  return drafts.map((draft) => ({ ...draft, family: name }));
+}
 
 /** Builds one endpoint's suite, filling in the endpoint and prefixing ids. */
-export function suite(endpoint: EndpointKey, scenarios: readonly ScenarioDraft[]): Suite {
+export function suite(endpoint: EndpointKey, scenarios: readonly FamilyScenario[]): Suite {
   return {
     endpoint,
     scenarios: scenarios.map(({ name, ...rest }) => ({ ...rest, endpoint, id: `${endpoint}/${name}` })),

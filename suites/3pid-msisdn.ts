@@ -19,7 +19,7 @@ export default suite(ENDPOINT, [
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
   ...threepidScenarios(ENDPOINT, MSISDN),
-  ...relayScenarios(ENDPOINT, 'unbound'),
+  ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...privacyScenarios(ENDPOINT, MSISDN),

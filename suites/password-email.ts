@@ -5,9 +5,11 @@ import { badInputScenarios } from './common/bad-input.js';
 import { unboundPasswordScenario } from './common/bound-addresses.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
+import { idServerScenarios } from './common/id-server.js';
 import { EMAIL } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
+import { relayScenarios } from './common/relay.js';
 import { sendingScenarios } from './common/sending.js';
 
 const ENDPOINT = 'password-email';
@@ -16,6 +18,8 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'bound'),
   unboundPasswordScenario(ENDPOINT, EMAIL),
   deniedPasswordScenario(ENDPOINT, EMAIL),
+  ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...idServerScenarios(ENDPOINT, 'bound'),
   ...badInputScenarios(ENDPOINT, EMAIL),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'bound'),
   ...privacyScenarios(ENDPOINT, EMAIL),

@@ -17,7 +17,7 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'bound'),
   unboundPasswordScenario(ENDPOINT, MSISDN),
   deniedPasswordScenario(ENDPOINT, MSISDN),
-  ...relayScenarios(ENDPOINT, 'bound'),
+  ...relayScenarios(ENDPOINT, MSISDN, 'bound'),
   ...badInputScenarios(ENDPOINT, MSISDN),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'bound'),
   ...privacyScenarios(ENDPOINT, MSISDN),

@@ -5,9 +5,11 @@ import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
+import { idServerScenarios } from './common/id-server.js';
 import { EMAIL } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
+import { relayScenarios } from './common/relay.js';
 import { sendingScenarios } from './common/sending.js';
 
 const ENDPOINT = 'register-email';
@@ -16,6 +18,8 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'unbound'),
   deniedScenario(ENDPOINT, EMAIL),
   inUseScenario(ENDPOINT, EMAIL),
+  ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...privacyScenarios(ENDPOINT, EMAIL),

@@ -17,7 +17,7 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'unbound'),
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
-  ...relayScenarios(ENDPOINT, 'unbound'),
+  ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...privacyScenarios(ENDPOINT, MSISDN),

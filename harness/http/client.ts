@@ -9,6 +9,8 @@ export interface HttpClientOptions {
   maxBodyBytes: number;
   /** Called with every exchange, so a scenario can keep its evidence. */
   onExchange?: (exchange: Exchange) => void;
+  /** A certificate (PEM) to trust, for the harness's own HTTPS fake identity service. */
+  ca?: string;
 }
 
 export interface RequestSpec {
@@ -30,7 +32,7 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.agent = new Agent({
-      connect: { timeout: options.timeoutMs },
+      connect: { timeout: options.timeoutMs, ...(options.ca && { ca: options.ca }) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       // Evidence must show exactly one request per exchange.

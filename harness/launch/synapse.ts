@@ -1,6 +1,7 @@
 // Synapse, the reference homeserver, installed into a cached venv and launched on loopback
 // with the configuration in fixtures/synapse/homeserver.yaml.
 
+import type { LaunchedHomeserver as Launched } from './launched-homeserver.js';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -308,17 +309,7 @@ export interface LaunchSynapseOptions {
   log?: Log;
 }
 
-export interface LaunchedHomeserver {
-  name: 'synapse';
-  version: string;
-  /** http://127.0.0.1:PORT, no trailing slash. */
-  url: string;
-  serverName: string;
-  registrationSharedSecret: string;
-  logFile: string;
-  workDir: string;
-  stop(): Promise<void>;
-}
+export type LaunchedHomeserver = Launched<'synapse'>;
 
 export const SYNAPSE_SERVER_NAME = 'localhost';
 

@@ -3,7 +3,7 @@ import type { Expectation } from '../expectations.js';
 import type { Exchange } from '../http/exchange.js';
 import { toCurl } from '../http/exchange.js';
 import type { RawVerdict } from '../runner/run-vitest.js';
-import type { Level, Scenario } from '../scenario.js';
+import type { Family, Level, Scenario } from '../scenario.js';
 import type { SpecVersion } from '../spec-versions.js';
 
 export type Status = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
@@ -12,6 +12,7 @@ export interface ScenarioResult {
   id: string;
   endpoint: string;
   title: string;
+  family?: Family;
   level: Level;
   specRef: string;
   status: Status;
@@ -57,6 +58,7 @@ export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expect
     id: scenario.id,
     endpoint: scenario.endpoint,
     title: scenario.title,
+    family: scenario.family,
     level: scenario.level,
     specRef: scenario.specRef,
     status,

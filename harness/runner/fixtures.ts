@@ -65,7 +65,7 @@ export const scenarioTest = test.extend<Fixtures>({
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const target = inject('target');
-      const is = new FakeIdentityService({ port: target.identityPort });
+      const is = new FakeIdentityService({ port: target.identityPort, tls: target.identityTls });
       const mail = new MailSink({ port: target.smtpPort });
       await Promise.all([is.start(), mail.start()]);
       try {
@@ -99,7 +99,15 @@ export const scenarioTest = test.extend<Fixtures>({
     await use(services.is);
   },
   mailbox: async ({ services }, use) => use(services.mail),
-  identity: async ({ profile }, use) => use(freshIdentity(profile)),
+  identity: async ({ profile, is }, use) =>
+    use(
+      freshIdentity(
+        profile,
+        profile.email.validation === 'identity-service'
+          ? { id_server: is.serverName, id_access_token: is.issueAccessToken() }
+          : undefined,
+      ),
+    ),
   accounts: async ({ hs, target, mailbox, is }, use) => use(new Accounts(hs, target.sharedSecret, mailbox, is)),
   must: async ({ spec, recorder }, use) =>
     use({

@@ -7,6 +7,8 @@ export interface Target {
   spec: SpecVersion;
   profile: Profile;
   identityPort: number;
+  /** The fake identity service serves HTTPS (with its own self-signed certificate). */
+  identityTls: boolean;
   smtpPort: number;
   sharedSecret?: string;
   timeoutMs: number;

@@ -5,7 +5,7 @@ import type { RawRequest } from '../../harness/homeserver.js';
 import type { FreshIdentity } from '../../harness/identities.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { matrixError } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import type { SpecVersion } from '../../harness/spec-versions.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
@@ -103,14 +103,16 @@ function addressCases(kit: MediumKit, body: (identity: FreshIdentity, o?: Record
   ];
 }
 
-export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft[] {
-  return casesFor(endpoint, kit).map((c) => ({
+export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  return family(
+    'bad input',
+    casesFor(endpoint, kit).map((c): ScenarioDraft => ({
     name: c.name,
     title: c.title,
     level: 'must',
     specRef: c.specRef,
     since: c.since ?? 'r0.4.0',
-    needs: [kit.validates],
+    // Bad input is refused whatever the server supports, so these need nothing of the profile.
     async run({ hs, identity, must, observe }) {
       const request = c.send(identity);
       const exchange =
@@ -118,7 +120,8 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit): Scenar
       must.match(exchange, matrixError('any 4xx'));
       observe(describeError(exchange));
     },
-  }));
+    })),
+  );
 }
 
 export function describeError(exchange: Exchange): string {

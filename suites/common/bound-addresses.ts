@@ -1,14 +1,15 @@
 // What the server says about addresses that are, or are not, associated with an account.
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import type { FamilyScenario } from '../../harness/scenario.js';
 import type { MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 import { subject } from './subjects.js';
 
 /** Register and account/3pid: the address must not already be associated with an account. */
-export function inUseScenario(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft {
+export function inUseScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
   return {
+    family: 'bound and unbound addresses',
     name: 'in-use',
     title: `A ${kit.noun} already associated with an account answers 400 M_THREEPID_IN_USE, or 200 where the server messages the owner instead`,
     level: 'must',
@@ -26,8 +27,9 @@ export function inUseScenario(endpoint: EndpointKey, kit: MediumKit): ScenarioDr
 }
 
 /** account/password: the address must be associated; M_THREEPID_IN_USE may not be returned. */
-export function unboundPasswordScenario(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft {
+export function unboundPasswordScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
   return {
+    family: 'bound and unbound addresses',
     name: 'not-found',
     title: `A ${kit.noun} associated with no account answers 400 M_THREEPID_NOT_FOUND, or 200 where the server messages the address instead, and never M_THREEPID_IN_USE`,
     level: 'must',

@@ -1,11 +1,12 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import type { FamilyScenario } from '../../harness/scenario.js';
 import type { MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 
-export function deniedScenario(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft {
+export function deniedScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
   return {
+    family: 'denied addresses',
     name: 'denied',
     title: `A ${kit.noun} the homeserver does not permit answers 403 M_THREEPID_DENIED`,
     level: 'must',
@@ -22,8 +23,9 @@ export function deniedScenario(endpoint: EndpointKey, kit: MediumKit): ScenarioD
  * Password reset for a denied address: such an address cannot be bound either, so besides
  * 403 M_THREEPID_DENIED the answers the spec allows for an unbound address are right too.
  */
-export function deniedPasswordScenario(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft {
+export function deniedPasswordScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
   return {
+    family: 'denied addresses',
     name: 'denied',
     title: `A ${kit.noun} the homeserver does not permit answers 403 M_THREEPID_DENIED (or, as it is bound to no account, what the spec allows for that)`,
     level: 'must',

@@ -1,13 +1,26 @@
 // What the API standards promise for every endpoint: OPTIONS, CORS, 405 for a wrong method.
 import type { EndpointKey } from '../../harness/endpoints.js';
-import { header, matrixError, requestTokenSuccess, successStatus } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import { endpointRecognised, header, jsonContentType, jsonObjectBody, matrixError, requestTokenSuccess, successStatus } from '../../harness/matchers.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import type { MediumKit } from './media.js';
-import { REF } from './references.js';
+import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
-export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): ScenarioDraft[] {
-  return [
+export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+  return family('HTTP conventions', [
+    {
+      name: 'endpoint-implemented',
+      title: 'The endpoint is implemented: a well-formed request is not answered 404 or 405 M_UNRECOGNIZED',
+      level: 'must',
+      specRef: `${endpointRef(endpoint)}; ${REF.unrecognized}`,
+      since: 'r0.4.0',
+      // Whether or not the server supports the medium, the endpoint itself must answer.
+      async run({ hs, identity, must, observe }) {
+        const exchange = await hs.requestToken(endpoint, kit.body(identity));
+        must.match(exchange, endpointRecognised(), jsonContentType(), jsonObjectBody());
+        observe(`answered ${exchange.response?.status}`);
+      },
+    },
     {
       name: 'options-preflight',
       title: `An OPTIONS request is answered without performing the endpoint's logic (no ${kit.message} is sent)`,
@@ -57,5 +70,5 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
         must.match(await hs.requestTokenRaw(endpoint, { method: 'GET' }), matrixError(405, 'M_UNRECOGNIZED'));
       },
     },
-  ];
+  ]);
 }

@@ -10,7 +10,7 @@ const MAIL_WAIT_MS = 15_000;
 /** How long to watch before concluding that no (further) message was sent. */
 export const QUIET_WINDOW_MS = 2_000;
 
-type Sends = Pick<ScenarioContext, 'mailbox' | 'is'>;
+type Sends = Pick<ScenarioContext, 'mailbox' | 'is' | 'profile'>;
 
 export interface MediumKit {
   medium: Medium;
@@ -42,34 +42,55 @@ export const EMAIL: MediumKit = {
   noun: 'email address',
   message: 'email',
   validates: 'email-validation',
-  sendsObservable: 'email-by-smtp',
+  sendsObservable: 'email-observable',
   denies: 'denied-email',
   unsupported: 'no-email-validation',
   body: (identity, overrides = {}) => ({
     client_secret: identity.clientSecret,
     email: identity.email,
     send_attempt: 1,
+    ...identity.idServer,
     ...overrides,
   }),
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
   required: ['client_secret', 'email', 'send_attempt'],
   wrongTypes: { client_secret: 12345, email: 12345, send_attempt: '1' },
-  async waitForSend({ mailbox }, identity, since) {
-    const mail = await mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+  async waitForSend(context, identity, since) {
+    if (context.profile.email.validation === 'identity-service') return expectSent(context, 'email', identity.email, since);
+    const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
     if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link:\n${mail.text}`);
   },
-  async expectNoSend({ mailbox }, identity, since) {
-    await mailbox.expectQuiet(identity.email, { forMs: QUIET_WINDOW_MS, after: since });
+  async expectNoSend(context, identity, since) {
+    if (context.profile.email.validation === 'identity-service') return expectNotSent(context, 'email', identity.email, since);
+    await context.mailbox.expectQuiet(identity.email, { forMs: QUIET_WINDOW_MS, after: since });
   },
   bind: ({ accounts }, identity) => accounts.withBoundEmail(identity),
 };
 
 /**
- * Where the server delegates phone numbers to the identity service, a "send" is the service
- * texting a token: its outbox shows one per accepted request with a new send_attempt.
+ * Where the server delegates validation to the identity service, a "send" is the service
+ * mailing or texting a token: its outbox shows one per accepted request with a new
+ * send_attempt. The service is called within the homeserver's request, so by the time the
+ * homeserver has answered, the send has happened or never will.
  */
-function textsSince({ is }: Sends, identity: FreshIdentity, since: number) {
-  return is.sent.filter((t) => t.medium === 'msisdn' && t.address === identity.msisdnCanonical && t.sentAt > since);
+function sentSince({ is }: Sends, medium: Medium, address: string, since: number) {
+  return is.sent.filter((t) => t.medium === medium && t.address === address && t.sentAt > since);
+}
+
+async function expectSent(context: Sends, medium: Medium, address: string, since: number): Promise<void> {
+  if (sentSince(context, medium, address, since).length === 0) {
+    const seen = context.is.sent.map((t) => `${t.address} (attempt ${t.sendAttempt})`).join(', ') || 'none';
+    throw new Error(`nothing went to ${address} through the identity service; it sent to: ${seen}`);
+  }
+}
+
+async function expectNotSent(context: Sends, medium: Medium, address: string, since: number): Promise<void> {
+  // Long enough for a server that calls the service after answering.
+  await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS / 4));
+  const sent = sentSince(context, medium, address, since);
+  if (sent.length) {
+    throw new Error(`a further message went to ${address} (send_attempt ${sent.map((t) => t.sendAttempt).join(', ')})`);
+  }
 }
 
 export const MSISDN: MediumKit = {
@@ -89,19 +110,7 @@ export const MSISDN: MediumKit = {
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
   required: ['client_secret', 'country', 'phone_number', 'send_attempt'],
   wrongTypes: { client_secret: 12345, country: 44, phone_number: 7700900123, send_attempt: '1' },
-  async waitForSend(context, identity, since) {
-    // The service is called within the homeserver's request, so by now it has been.
-    if (textsSince(context, identity, since).length === 0) {
-      const seen = context.is.sent.map((t) => `${t.address} (attempt ${t.sendAttempt})`).join(', ') || 'none';
-      throw new Error(`no SMS to ${identity.msisdnCanonical} went out through the identity service; texts sent: ${seen}`);
-    }
-  },
-  async expectNoSend(context, identity, since) {
-    await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS / 4));
-    const texts = textsSince(context, identity, since);
-    if (texts.length) {
-      throw new Error(`a further SMS went to ${identity.msisdnCanonical} (send_attempt ${texts.map((t) => t.sendAttempt).join(', ')})`);
-    }
-  },
+  waitForSend: (context, identity, since) => expectSent(context, 'msisdn', identity.msisdnCanonical, since),
+  expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', identity.msisdnCanonical, since),
   bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),
 };

@@ -3,7 +3,8 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { freshIdentity, type FreshIdentity } from '../../harness/identities.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import { endpointRecognised } from '../../harness/matchers.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import { mannWhitney, median } from '../../harness/stats.js';
 import type { MediumKit } from './media.js';
@@ -24,12 +25,12 @@ function shape(exchange: Exchange): string {
 
 /** A bound address and a fresh one, each asked about with its own new client secret. */
 async function boundAndUnbound(context: ScenarioContext, kit: MediumKit): Promise<{ bound: FreshIdentity; unbound: FreshIdentity }> {
-  return { bound: await subject(context, kit, 'bound'), unbound: freshIdentity(context.profile) };
+  return { bound: await subject(context, kit, 'bound'), unbound: freshIdentity(context.profile, context.identity.idServer) };
 }
 
-export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft[] {
+export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
   const needs = [kit.validates, kit.sendsObservable, 'accounts', 'privacy-mode'] as const;
-  return [
+  return family('privacy mode', [
     {
       name: 'privacy-alike',
       title: `In privacy mode, a ${kit.noun} with an account and one without get the same status and the same body shape`,
@@ -44,6 +45,8 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): Scenari
           await context.hs.requestToken(endpoint, kit.body(unbound)),
         ];
         context.observe(`bound: ${shape(forBound)}; unbound: ${shape(forUnbound)}`);
+        context.must.match(forBound, endpointRecognised());
+        context.must.match(forUnbound, endpointRecognised());
         if (shape(forBound) !== shape(forUnbound)) {
           throw new Error(`the answers tell the addresses apart: bound ${shape(forBound)}, unbound ${shape(forUnbound)}`);
         }
@@ -64,6 +67,7 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): Scenari
           for (const [which, identity] of [['bound', bound], ['unbound', unbound]] as const) {
             const exchange = await context.hs.requestToken(endpoint, kit.body({ ...identity, clientSecret: `${identity.clientSecret}.${i}` }));
             if (!exchange.response) throw new Error(`sample ${i} (${which}) got no answer: ${exchange.error}`);
+            context.must.match(exchange, endpointRecognised());
             times[which].push(exchange.durationMs);
           }
         }
@@ -74,5 +78,5 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): Scenari
         if (p < P_LIMIT && Math.abs(difference) > NOTICEABLE_MS) throw new Error(`timing leak: ${finding}`);
       },
     },
-  ];
+  ]);
 }

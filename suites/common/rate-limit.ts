@@ -3,7 +3,7 @@ import type { EndpointKey } from '../../harness/endpoints.js';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { freshIdentity } from '../../harness/identities.js';
 import { header, jsonContentType, matchesSchema, status, field } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';
@@ -12,17 +12,17 @@ import { REF } from './references.js';
 const MAX_REQUESTS = 40;
 
 /** Requests with fresh addresses until one is refused with 429, or MAX_REQUESTS were sent. */
-async function firstRefusal(endpoint: EndpointKey, kit: MediumKit, { hs, profile }: Pick<ScenarioContext, 'hs' | 'profile'>): Promise<Exchange> {
+async function firstRefusal(endpoint: EndpointKey, kit: MediumKit, { hs, profile, identity }: Pick<ScenarioContext, 'hs' | 'profile' | 'identity'>): Promise<Exchange> {
   let last: Exchange | undefined;
   for (let i = 0; i < MAX_REQUESTS; i++) {
-    last = await hs.requestToken(endpoint, kit.body(freshIdentity(profile)));
+    last = await hs.requestToken(endpoint, kit.body(freshIdentity(profile, identity.idServer)));
     if (last.response?.status === 429 || !last.response) return last;
   }
   throw new Error(`no 429 after ${MAX_REQUESTS} requests, though the profile says the server rate-limits requestToken (last answer: ${last?.response?.status})`);
 }
 
-export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft[] {
-  return [
+export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  return family('rate limiting', [
     {
       name: 'rate-limited',
       title: 'A request refused by rate limiting answers 429 with the standard error M_LIMIT_EXCEEDED',
@@ -49,5 +49,5 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Scena
         context.observe(/"retry_after_ms"\s*:/.test(body) ? 'retry_after_ms given as well' : 'no retry_after_ms');
       },
     },
-  ];
+  ]);
 }

@@ -1,17 +1,19 @@
-// Where the homeserver delegates phone numbers to an identity service (r0.4.0: it "proxies
-// the identity service API validate/msisdn/requestToken"): what it forwards, and how it
+// Where the homeserver delegates validation to an identity service (r0.4.0: it "proxies the
+// identity service API validate/{email,msisdn}/requestToken"): what it forwards, and how it
 // passes the service's failures on to the client.
-import type { EndpointKey } from '../../harness/endpoints.js';
-import type { Fault } from '../../harness/identity/fake-identity-service.js';
+import { ENDPOINTS, type EndpointKey } from '../../harness/endpoints.js';
+import type { Fault, RecordedRequest } from '../../harness/identity/fake-identity-service.js';
+import { jsonOf } from '../../harness/http/exchange.js';
 import { endpointRecognised, jsonContentType, matchesSchema, matrixError, status, type Matcher } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import type { FreshIdentity } from '../../harness/identities.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import { describeError } from './bad-input.js';
-import { MSISDN } from './media.js';
-import { endpointRef, REF } from './references.js';
+import type { MediumKit } from './media.js';
+import { REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
-const PROXY_REF = 'r0.4.0 Client-Server API, POST /_matrix/client/r0/register/msisdn/requestToken ("Proxies the identity server API validate/msisdn/requestToken")';
-const REQUEST_TOKEN = '/validate/msisdn/requestToken';
+const proxyRef = (endpoint: EndpointKey, kit: MediumKit) =>
+  `r0.4.0 Client-Server API, POST /_matrix/client/r0${ENDPOINTS[endpoint].path} ("Proxies the identity server API validate/${kit.medium}/requestToken")`;
 // Synapse waits 60 s for an identity service; leave room for that and the answer.
 const HUNG_SERVICE_DEADLINE_MS = 80_000;
 
@@ -24,8 +26,13 @@ function anyStandardError(): Matcher[] {
   return [errorStatus, endpointRecognised(), jsonContentType(), matchesSchema('error')];
 }
 
-export function relayScenarios(endpoint: EndpointKey, state: AddressState): ScenarioDraft[] {
-  const needs = [MSISDN.validates, 'msisdn-by-identity-service', ...bindingNeeds(MSISDN, state)] as const;
+export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+  const delegated = kit.medium === 'msisdn' ? 'msisdn-by-identity-service' : 'email-via-id-server';
+  const needs = [kit.validates, delegated, ...bindingNeeds(kit, state)] as const;
+  const REQUEST_TOKEN = `/validate/${kit.medium}/requestToken`;
+  const PROXY_REF = proxyRef(endpoint, kit);
+  const address = (identity: FreshIdentity) =>
+    kit.medium === 'email' ? { email: identity.email } : { ...identity.msisdn };
   const withFault = (name: string, title: string, level: 'must' | 'should', fault: Fault, expected: Matcher[], timeoutMs?: number): ScenarioDraft => ({
     name,
     title,
@@ -35,13 +42,13 @@ export function relayScenarios(endpoint: EndpointKey, state: AddressState): Scen
     needs,
     ...(timeoutMs && { slow: true }),
     async run(context) {
-      const identity = await subject(context, MSISDN, state);
+      const identity = await subject(context, kit, state);
       context.is.inject({ path: REQUEST_TOKEN, fault, times: 1 });
       const sentAt = Date.now();
       const exchange = await context.hs.http.send({
         method: 'POST',
         path: context.hs.path(endpoint),
-        json: MSISDN.body(identity),
+        json: kit.body(identity),
         ...(timeoutMs && { timeoutMs }),
       });
       context.must.match(exchange, expected);
@@ -52,37 +59,50 @@ export function relayScenarios(endpoint: EndpointKey, state: AddressState): Scen
       context.observe(describeError(exchange));
     },
   });
-  return [
+  return family('identity-service relay', [
     {
       name: 'relay-forwards-request',
-      title: 'The identity service receives the client_secret, country, phone_number, send_attempt and next_link the client sent',
+      title: `The identity service receives the client_secret, ${kit.medium === 'email' ? 'email' : 'country, phone_number'} and send_attempt the client sent, and its sid comes back`,
       level: 'must',
-      specRef: `${PROXY_REF}; v1.19 Identity Service API, POST /_matrix/identity/v2/validate/msisdn/requestToken (request body)`,
+      specRef: `${PROXY_REF}; v1.19 Identity Service API, POST /_matrix/identity/v2/validate/${kit.medium}/requestToken (request body)`,
       since: 'r0.4.0',
       needs,
       async run(context) {
-        const identity = await subject(context, MSISDN, state);
+        const identity = await subject(context, kit, state);
+        const sentAt = Date.now();
+        const answer = await context.hs.requestToken(endpoint, kit.body(identity));
+        context.must.match(answer, status(200));
+        const forwarded = context.is.requestsTo(REQUEST_TOKEN).filter((r) => r.receivedAt >= sentAt).at(-1);
+        expectForwarded(forwarded, { client_secret: identity.clientSecret, ...address(identity), send_attempt: 1 });
+        const session = context.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === kit.medium);
+        const sid = (jsonOf(answer) as { sid?: unknown } | undefined)?.sid;
+        if (!session || sid !== session.sid) {
+          throw new Error(`the client got sid ${JSON.stringify(sid)}, but the identity service's session is ${JSON.stringify(session?.sid)}`);
+        }
+        context.observe(`${forwarded!.method} ${forwarded!.path} as ${forwarded!.contentType ?? 'no content type'}`);
+      },
+    },
+    {
+      name: 'relay-forwards-next-link',
+      title: 'The identity service receives the next_link the client sent',
+      level: 'should',
+      specRef: `${PROXY_REF}; v1.19 Identity Service API, validate/${kit.medium}/requestToken: next_link`,
+      since: 'r0.5.0',
+      needs,
+      async run(context) {
+        const identity = await subject(context, kit, state);
         const nextLink = 'https://client.example.test/validated';
         const sentAt = Date.now();
-        context.must.match(await context.hs.requestToken(endpoint, MSISDN.body(identity, { next_link: nextLink })), status(200));
-        const forwarded = context.is.requestsTo(REQUEST_TOKEN).filter((r) => r.receivedAt >= sentAt);
-        const body = forwarded.at(-1)?.body as Record<string, unknown> | undefined;
-        const expected = { client_secret: identity.clientSecret, ...identity.msisdn, send_attempt: 1, next_link: nextLink };
-        const wrong = Object.entries(expected).filter(([key, value]) => String(body?.[key]) !== String(value));
-        if (!body || wrong.length) {
-          throw new Error(
-            `the identity service received ${forwarded.length ? JSON.stringify(body) : 'nothing'}; expected ${JSON.stringify(expected)}` +
-              (wrong.length ? ` (wrong or missing: ${wrong.map(([k]) => k).join(', ')})` : ''),
-          );
-        }
-        context.observe(`forwarded as ${forwarded.at(-1)!.contentType ?? 'no content type'} to ${forwarded.at(-1)!.path}`);
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { next_link: nextLink })), status(200));
+        const forwarded = context.is.requestsTo(REQUEST_TOKEN).filter((r) => r.receivedAt >= sentAt).at(-1);
+        expectForwarded(forwarded, { next_link: nextLink });
       },
     },
     withFault(
       'relay-identity-service-refuses',
-      'When the identity service refuses the number (400 M_INVALID_ADDRESS), the client gets a 4xx standard error',
+      `When the identity service refuses the ${kit.noun} (400 ${refusal(kit)}), the client gets a 4xx standard error`,
       'must',
-      { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS', error: 'That is not a phone number we can text' },
+      { kind: 'matrix-error', status: 400, errcode: refusal(kit), error: `The identity service will not validate that ${kit.noun}` },
       matrixError('any 4xx'),
     ),
     withFault(
@@ -100,5 +120,22 @@ export function relayScenarios(endpoint: EndpointKey, state: AddressState): Scen
       anyStandardError(),
       HUNG_SERVICE_DEADLINE_MS,
     ),
-  ];
+  ]);
+}
+
+/** The identity service's error for an address it will not validate. */
+function refusal(kit: MediumKit): string {
+  return kit.medium === 'email' ? 'M_INVALID_EMAIL' : 'M_INVALID_ADDRESS';
+}
+
+/** Form-encoded bodies carry numbers as strings, so values are compared as text. */
+function expectForwarded(request: RecordedRequest | undefined, expected: Record<string, unknown>): void {
+  const body = request?.body as Record<string, unknown> | undefined;
+  const wrong = Object.entries(expected).filter(([key, value]) => String(body?.[key]) !== String(value));
+  if (!request || wrong.length) {
+    throw new Error(
+      `the identity service received ${request ? JSON.stringify(body) : 'nothing'}; expected ${JSON.stringify(expected)}` +
+        (wrong.length ? ` (wrong or missing: ${wrong.map(([k]) => k).join(', ')})` : ''),
+    );
+  }
 }

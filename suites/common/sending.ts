@@ -2,16 +2,16 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { requestTokenSuccess } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
-export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): ScenarioDraft[] {
+export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   const which = state === 'bound' ? `an ${kit.noun} associated with an account` : `an ${kit.noun} not yet in use`;
   const observable = [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)] as const;
   const attemptRef = `${REF.sendAttempt(kit.medium)}`;
-  return [
+  return family('success and sending', [
     {
       name: 'success',
       title: `A request for ${which} answers 200 with a RequestTokenResponse (a session ID)`,
@@ -75,7 +75,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
         await kit.waitForSend(context, identity, resentAt);
       },
     },
-  ];
+  ]);
 }
 
 function sameSid(a: Exchange, b: Exchange): boolean {

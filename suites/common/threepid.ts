@@ -2,14 +2,14 @@
 // validated address can then be added to the account.
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError } from '../../harness/matchers.js';
-import type { ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import { clientPrefix } from '../../harness/spec-versions.js';
 import type { MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 
-export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): ScenarioDraft[] {
+export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
   const invalid = kit.medium === 'email' ? { email: 'not an email address' } : { phone_number: 'not a phone number' };
-  return [
+  return family('account/3pid', [
     {
       name: 'medium-not-supported',
       title: `A homeserver that does not support adding ${kit.noun}s answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED`,
@@ -50,5 +50,5 @@ export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): Scenar
         }
       },
     },
-  ];
+  ]);
 }

@@ -10,6 +10,7 @@ const scenario: Scenario = {
   id: 'register-email/denied',
   endpoint: 'register-email',
   title: 'A denied address is refused with 403 M_THREEPID_DENIED',
+  family: 'denied addresses',
   level: 'must',
   specRef: 'v1.19 §10.5.2',
   since: 'r0.4.0',

@@ -18,6 +18,7 @@ function scenario(extra: Partial<Scenario> = {}): Scenario {
     id: 'register-email/x',
     endpoint: 'register-email',
     title: 't',
+    family: 'bad input',
     level: 'must',
     specRef: 'v1.19',
     since: 'r0.4.0',
@@ -99,8 +100,8 @@ describe('suite', () => {
   test('fills in the endpoint and prefixes each id with it', () => {
     const run = async () => {};
     const built = suite('password-msisdn', [
-      { name: 'unknown', title: 'Unknown number', level: 'should', specRef: 'v1.19 §x', since: 'r0.4.0', run },
-      { name: 'denied', title: 'Denied number', level: 'must', specRef: 'v1.19 §y', since: 'v1.1', needs: ['denied-msisdn'], run },
+      { name: 'unknown', title: 'Unknown number', family: 'bound and unbound addresses', level: 'should', specRef: 'v1.19 §x', since: 'r0.4.0', run },
+      { name: 'denied', title: 'Denied number', family: 'denied addresses', level: 'must', specRef: 'v1.19 §y', since: 'v1.1', needs: ['denied-msisdn'], run },
     ]);
     expect(built.endpoint).toBe('password-msisdn');
     expect(built.scenarios.map((s) => s.id)).toEqual(['password-msisdn/unknown', 'password-msisdn/denied']);

@@ -115,6 +115,7 @@ export function dendriteContainerSpec(ports: ContainerPorts, secrets: ContainerS
     startupTimeoutMs: 120_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
     serverName: CONTAINER_SERVER_NAME,
+    identityServerName: dendriteIdentityServer(ports.identityPort),
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'client_api.registration_disabled: false + --really-enable-open-registration',
     // v0.13.8 routes only the email requestToken endpoints (register, account/3pid).

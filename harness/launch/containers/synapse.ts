@@ -21,6 +21,7 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
+  type ContainerVariant,
 } from './types.js';
 
 export const SYNAPSE_IMAGE = `matrixdotorg/synapse:v${SYNAPSE_VERSION}`;
@@ -28,7 +29,7 @@ const CONFIG_PATH = '/m3c-config/homeserver.yaml';
 const DATA_DIR = '/m3c-data';
 
 /** homeserver.yaml for the container: the local template, moved into the container's world. */
-export function synapseContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets): string {
+export function synapseContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets, variant: ContainerVariant = {}): string {
   const local = renderSynapseConfig({
     // public_baseurl comes from this port: the one the harness (on the host) uses.
     port: ports.hostPort,
@@ -39,6 +40,7 @@ export function synapseContainerConfig(ports: ContainerPorts, secrets: Container
     registrationSharedSecret: secrets.registrationSharedSecret,
     macaroonSecretKey: secrets.macaroonSecretKey,
     formSecret: secrets.formSecret,
+    variant,
   });
   const document = parseDocument(local);
   // Inside the container: listen on the container's port, on its own interfaces (Docker
@@ -52,7 +54,7 @@ export function synapseContainerConfig(ports: ContainerPorts, secrets: Container
   return document.toString();
 }
 
-export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSecrets): ContainerSpec {
+export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSecrets, variant: ContainerVariant = {}): ContainerSpec {
   return {
     kind: 'docker:synapse',
     server: 'synapse',
@@ -62,7 +64,7 @@ export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSe
       SYNAPSE_CONFIG_PATH: CONFIG_PATH,
       PYTHONUNBUFFERED: '1',
     },
-    files: [{ path: CONFIG_PATH, content: synapseContainerConfig(ports, secrets), mode: 0o644 }],
+    files: [{ path: CONFIG_PATH, content: synapseContainerConfig(ports, secrets, variant), mode: 0o644 }],
     tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
     exposedPort: CONTAINER_PORT,
     hostPort: ports.hostPort,
@@ -71,9 +73,10 @@ export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSe
     startupTimeoutMs: 180_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
     serverName: CONTAINER_SERVER_NAME,
+    identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'enable_registration + enable_registration_without_verification (from the template)',
     validation: { email: 'smtp', msisdn: 'identity-service' },
-    profile: 'synapse',
+    profile: variant.inhibit3pidErrors ? 'synapse-privacy' : variant.defaultRateLimits ? 'synapse-ratelimited' : 'synapse',
   };
 }

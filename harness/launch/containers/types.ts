@@ -10,6 +10,14 @@ export function isContainerKind(value: string): value is ContainerKind {
 }
 
 /**
+ * The server family a kind launches (`docker:tuwunel` → `tuwunel`): also the name of the
+ * profile (fixtures/profiles/) and expectations (fixtures/expectations/) that describe it.
+ */
+export function serverOf(kind: ContainerKind): string {
+  return kind.slice('docker:'.length);
+}
+
+/**
  * The name under which a container reaches the host. testcontainers puts it in the
  * container's /etc/hosts when host ports were exposed with `TestContainers.exposeHostPorts`
  * (an SSH reverse tunnel through its sshd side container), so the harness's services can
@@ -33,6 +41,14 @@ export interface ContainerPorts {
    * start, because the servers put their public URL into the links they mail.
    */
   hostPort: number;
+}
+
+/** Variants of one server's configuration, as profiles select them (see launchers.ts). */
+export interface ContainerVariant {
+  /** Synapse: request_token_inhibit_3pid_errors (the privacy profile). */
+  inhibit3pidErrors?: boolean;
+  /** Synapse: keep its own rate limits instead of the template's raised ones. */
+  defaultRateLimits?: boolean;
 }
 
 export interface ContainerSecrets {
@@ -78,6 +94,12 @@ export interface ContainerSpec {
   /** Host ports the container calls back into (identity service, mail sink). */
   hostPortsToExpose: number[];
   serverName: string;
+  /**
+   * The harness's identity service as the server in the container reaches it, i.e. what a
+   * request's `id_server` must name for a server that proxies to it (Dendrite): the fake
+   * identity service's own name (127.0.0.1:PORT) means the container itself there.
+   */
+  identityServerName: string;
   /** For `/_synapse/admin/v1/register`, where the server offers it. */
   registrationSharedSecret?: string;
   /** How registration is opened (for reports and tests). */

@@ -1,0 +1,52 @@
+// SCENARIOS.md, generated from the scenario definitions: `npm run catalogue` rewrites it,
+// and a test fails when the checked-in page is out of date.
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { SUITES } from '../suites/index.js';
+import { CAPABILITIES } from './profile.js';
+import { packagePath } from './package-root.js';
+import type { Scenario, Suite } from './scenario.js';
+
+function cell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function applicability(scenario: Scenario): string {
+  const versions = scenario.until ? `${scenario.since} to ${scenario.until}` : `${scenario.since}+`;
+  const needs = (scenario.needs ?? []).map((need) => `\`${need}\``).join(', ');
+  return [versions, needs, scenario.slow ? 'slow' : ''].filter(Boolean).join('; ');
+}
+
+export function formatCatalogue(suites: readonly Suite[] = SUITES): string {
+  const total = suites.reduce((n, s) => n + s.scenarios.length, 0);
+  const lines = [
+    '# Scenario catalogue',
+    '',
+    '<!-- Generated from suites/ by `npm run catalogue`; do not edit by hand. -->',
+    '',
+    `${total} scenarios over ${suites.length} endpoints. Level: \`must\` for normative text, \`should\` for a recommendation.`,
+    'Applies: the spec releases it holds in, then the capabilities the target\'s profile must declare.',
+    '',
+    '| endpoint | scenarios |',
+    '| --- | --- |',
+    ...suites.map((s) => `| [${s.endpoint}](#${s.endpoint}) | ${s.scenarios.length} |`),
+    '',
+  ];
+  for (const suite of suites) {
+    lines.push(`## ${suite.endpoint}`, '', '| id | title | level | spec reference | applies |', '| --- | --- | --- | --- | --- |');
+    for (const s of suite.scenarios) {
+      lines.push(`| \`${s.id}\` | ${cell(s.title)} | ${s.level} | ${cell(s.specRef)} | ${cell(applicability(s))} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Capabilities', '', '| capability | what the profile must declare |', '| --- | --- |');
+  for (const [name, capability] of Object.entries(CAPABILITIES)) lines.push(`| \`${name}\` | ${cell(capability.needs)} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+export const CATALOGUE_FILE = packagePath('SCENARIOS.md');
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  writeFileSync(CATALOGUE_FILE, formatCatalogue());
+  process.stdout.write(`wrote ${CATALOGUE_FILE}\n`);
+}

@@ -1,0 +1,48 @@
+// The compatibility table: scenario families by server, from results files. `npm run compat
+// -- FILE...` writes it into README.md between its markers.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { FAMILIES } from '../scenario.js';
+import type { Results } from './results.js';
+
+const START = '<!-- compat:start -->';
+const END = '<!-- compat:end -->';
+
+function counts(results: Results, family: string): string {
+  const list = results.scenarios.filter((s) => s.family === family);
+  if (!list.length) return 'not run';
+  const passed = list.filter((s) => s.status === 'passed' || s.status === 'unexpected-pass').length;
+  const failed = list.filter((s) => s.status === 'failed' || s.status === 'expected-failure').length;
+  const skipped = list.filter((s) => s.status === 'skipped').length;
+  return `${passed} / ${failed} / ${skipped}`;
+}
+
+/** One column per results file, one row per family: passed / failed / skipped. */
+export function formatCompatTable(runs: readonly Results[]): string {
+  const heads = runs.map((r) => `${r.target.server.name} ${r.target.server.version} (${r.profile}, spec ${r.spec})`);
+  const total = (r: Results) => `**${r.summary.passed + r.summary.unexpectedPasses} / ${r.summary.failed + r.summary.expectedFailures} / ${r.summary.skipped}**`;
+  return [
+    `| scenario family | ${heads.join(' | ')} |`,
+    `| --- | ${runs.map(() => '---').join(' | ')} |`,
+    ...FAMILIES.map((family) => `| ${family} | ${runs.map((r) => counts(r, family)).join(' | ')} |`),
+    `| **all** | ${runs.map(total).join(' | ')} |`,
+  ].join('\n');
+}
+
+export function replaceCompatSection(readme: string, table: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README has no ${START} … ${END} section`);
+  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [readmePath, ...files] = process.argv.slice(2);
+  if (!readmePath || files.length === 0) {
+    process.stderr.write('usage: compat-table README.md RESULTS.json...\n');
+    process.exit(2);
+  }
+  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Results);
+  writeFileSync(readmePath, replaceCompatSection(readFileSync(readmePath, 'utf8'), formatCompatTable(runs)));
+  process.stdout.write(`compatibility table for ${files.length} runs written to ${readmePath}\n`);
+}

@@ -1,0 +1,49 @@
+// The founding spec's proxy path (r0.4.0): the homeserver passes email validation to the
+// identity server named in id_server, and refuses one it does not trust.
+import type { EndpointKey } from '../../harness/endpoints.js';
+import { matrixError } from '../../harness/matchers.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { EMAIL } from './media.js';
+import { endpointRef } from './references.js';
+import { bindingNeeds, subject, type AddressState } from './subjects.js';
+
+// A name no test server trusts: .test is reserved, and nothing listens there.
+const UNTRUSTED = 'identity.untrusted.test:8090';
+
+export function idServerScenarios(endpoint: EndpointKey, state: AddressState): FamilyScenario[] {
+  const needs = [EMAIL.validates, 'email-via-id-server', ...bindingNeeds(EMAIL, state)] as const;
+  const notTrusted = endpointRef(endpoint, '400 response, M_SERVER_NOT_TRUSTED');
+  return family('id_server proxy', [
+    {
+      name: 'id-server-untrusted',
+      title: 'An id_server the homeserver does not trust answers 400 M_SERVER_NOT_TRUSTED',
+      level: 'must',
+      specRef: notTrusted,
+      since: 'r0.4.0',
+      needs,
+      async run(context) {
+        const identity = await subject(context, EMAIL, state);
+        const exchange = await context.hs.requestToken(endpoint, EMAIL.body(identity, { id_server: UNTRUSTED }));
+        context.must.match(exchange, matrixError(400, 'M_SERVER_NOT_TRUSTED'));
+      },
+    },
+    {
+      name: 'id-server-missing',
+      title: 'Without an id_server to proxy to, the request answers 400 M_SERVER_NOT_TRUSTED (or M_MISSING_PARAM: id_server was required up to r0.5.0)',
+      level: 'must',
+      specRef: `${notTrusted}; r0.4.0 registration.yaml (id_server required)`,
+      since: 'r0.4.0',
+      needs,
+      async run(context) {
+        const identity = await subject(context, EMAIL, state);
+        const { id_server: _server, id_access_token: _token, ...body } = EMAIL.body(identity);
+        context.must.matchOneOf(await context.hs.requestToken(endpoint, body), {
+          '400 M_SERVER_NOT_TRUSTED': matrixError(400, 'M_SERVER_NOT_TRUSTED'),
+          '400 M_MISSING_PARAM': matrixError(400, 'M_MISSING_PARAM'),
+        });
+        const reached = context.is.requestsTo('/validate/email/requestToken').length;
+        if (reached) throw new Error(`the identity service was called ${reached} time(s) though the request named none`);
+      },
+    },
+  ]);
+}
