@@ -4,7 +4,7 @@
 import { ExpectationsError } from './expectations.js';
 import { helpText, LAUNCHABLE, parseConfig, UsageError, type Config, type Launchable } from './config.js';
 import { freePort } from './launch/child-process.js';
-import { launchHomeserver } from './launch/launchers.js';
+import { defaultProfileName, launchHomeserver } from './launch/launchers.js';
 import { loadProfile, ProfileError } from './profile.js';
 import { runConformance } from './run.js';
 import { UnreachableError } from './target-probe.js';
@@ -22,14 +22,14 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
   }
   const identityPort = config.identityPort ?? (await freePort());
   const smtpPort = config.smtpPort ?? (await freePort());
-  const profile = loadProfile(config.profile ?? name);
+  const profile = loadProfile(config.profile ?? defaultProfileName(name as Launchable));
   const server = await launchHomeserver(name as Launchable, { identityPort, smtpPort, log: out.log }, profile);
   out.report(
     [
       `${server.name} ${server.version} is running at ${server.url}`,
       `It expects the fake identity service on port ${identityPort} and the mail sink on port ${smtpPort}.`,
       'Run the suite against it, as often as you like:',
-      `  ${TOOL_NAME} --homeserver ${server.url} --profile ${profile.name} --identity-port ${identityPort} --smtp-port ${smtpPort} --shared-secret ${server.registrationSharedSecret}`,
+      `  ${TOOL_NAME} --homeserver ${server.url} --profile ${profile.name} --identity-port ${identityPort} --smtp-port ${smtpPort}${server.registrationSharedSecret ? ` --shared-secret ${server.registrationSharedSecret}` : ''}`,
       'Ctrl-C stops it.',
     ].join('\n'),
   );

@@ -1,8 +1,9 @@
 // Every setting the CLI takes, declared once: the parser, the environment fallback and the
 // --help text all come from this table.
+import { CONTAINER_KINDS } from './launch/containers/types.js';
 import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from './spec-versions.js';
 
-export const LAUNCHABLE = ['synapse', 'dendrite'] as const;
+export const LAUNCHABLE = ['synapse', 'dendrite', ...CONTAINER_KINDS] as const;
 export type Launchable = (typeof LAUNCHABLE)[number];
 
 export interface Config {
@@ -14,6 +15,7 @@ export interface Config {
   smtpPort?: number;
   sharedSecret?: string;
   results?: string;
+  junit?: string;
   expectations?: string;
   updateExpectations: boolean;
   only?: string;
@@ -37,13 +39,14 @@ interface OptionSpec {
 
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--homeserver', key: 'homeserver', kind: 'url', env: 'MATRIX_3PID_HOMESERVER', value: 'URL', describe: 'Base URL of the homeserver under test (e.g. http://localhost:8008).' },
-  { flag: '--launch', key: 'launch', kind: 'launch', env: 'MATRIX_3PID_LAUNCH', value: LAUNCHABLE.join('|'), describe: 'Launch this homeserver on loopback, configured for the suite, and test it. The default when no --homeserver is given.' },
+  { flag: '--launch', key: 'launch', kind: 'launch', env: 'MATRIX_3PID_LAUNCH', value: 'SERVER', describe: `Launch this homeserver on loopback, configured for the suite, and test it: ${LAUNCHABLE.join(', ')} (docker:* in a container, where a Docker engine answers). The default when no --homeserver is given.` },
   { flag: '--profile', key: 'profile', kind: 'string', env: 'MATRIX_3PID_PROFILE', value: 'NAME|PATH', describe: 'How the target is configured: a profile in fixtures/profiles/ or a JSON file. Defaults to the launched server\'s profile.' },
   { flag: '--spec', key: 'spec', kind: 'spec', env: 'MATRIX_3PID_SPEC', value: 'VERSION', describe: `Spec version to test against (${SPEC_VERSIONS[0]} … ${SPEC_VERSIONS.at(-1)}). Default: the newest the server advertises in /versions.` },
   { flag: '--identity-port', key: 'identityPort', kind: 'port', env: 'MATRIX_3PID_IDENTITY_PORT', value: 'N', describe: 'Port for the fake identity service (the one the target was configured with). Default: a free port.' },
   { flag: '--smtp-port', key: 'smtpPort', kind: 'port', env: 'MATRIX_3PID_SMTP_PORT', value: 'N', describe: 'Port for the SMTP mail sink (the one the target sends mail to). Default: a free port.' },
   { flag: '--shared-secret', key: 'sharedSecret', kind: 'string', env: 'MATRIX_3PID_SHARED_SECRET', value: 'SECRET', describe: 'Registration shared secret of the target, for profiles whose accounts.method is shared-secret.' },
   { flag: '--results', key: 'results', kind: 'string', env: 'MATRIX_3PID_RESULTS', value: 'FILE.json', describe: 'Write the results file (every scenario with its verdict and evidence) here.' },
+  { flag: '--junit', key: 'junit', kind: 'string', env: 'MATRIX_3PID_JUNIT', value: 'FILE.xml', describe: 'Write a JUnit XML report here, for CI test reporters: one testcase per scenario, the evidence in the failure text.' },
   { flag: '--expectations', key: 'expectations', kind: 'string', env: 'MATRIX_3PID_EXPECTATIONS', value: 'FILE', describe: 'Known failures of this server, each with a reason: reported as expected failures, they do not fail the run.' },
   { flag: '--update-expectations', key: 'updateExpectations', kind: 'flag', describe: 'After the run, rewrite the expectations file from it: new failures are added (their reason marked "unreviewed"), passing entries removed; a run then exits 0 unless it could not write.' },
   { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches (a substring, or a glob with *), e.g. register-email/* .' },
@@ -155,6 +158,9 @@ export function helpText(version: string): string {
     '',
     'Options:',
     ...rows,
+    '',
+    'Environment:',
+    '  GITHUB_STEP_SUMMARY         When set (as in GitHub Actions), a Markdown summary of the run is appended to this file.',
     '',
     'Exit codes:',
     '  0  no unexpected failure (expected failures listed in --expectations do not count)',

@@ -8,10 +8,12 @@ import type { Config } from './config.js';
 import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from './expectations.js';
 import { freePort } from './launch/child-process.js';
 import type { LaunchedHomeserver } from './launch/launched-homeserver.js';
-import { launchHomeserver } from './launch/launchers.js';
+import { defaultProfileName, launchHomeserver } from './launch/launchers.js';
 import { packagePath } from './package-root.js';
 import { loadProfile } from './profile.js';
 import { formatConsoleReport } from './report/console.js';
+import { formatJUnit } from './report/junit.js';
+import { appendStepSummary } from './report/step-summary.js';
 import { exitCodeFor, summarise, toScenarioResult, type Results } from './report/results.js';
 import { runScenarios } from './runner/run-vitest.js';
 import type { Target } from './runner/target.js';
@@ -43,7 +45,7 @@ export interface RunOutput {
 export async function runConformance(config: Config, out: RunOutput): Promise<{ exitCode: number; results: Results }> {
   const startedAt = new Date();
   const launch = config.homeserver ? undefined : (config.launch ?? 'synapse');
-  const profile = loadProfile(config.profile ?? launch!);
+  const profile = loadProfile(config.profile ?? defaultProfileName(launch!));
   // A launched server's known deviations apply unless the caller names other ones.
   const expectationsName = config.expectations ?? (launch && builtInExpectations(profile.name, launch));
   const expectationsFile = expectationsName ? expectationsPath(expectationsName) : undefined;
@@ -70,6 +72,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       profile,
       identityPort,
       identityTls: profile.identityServers.tls === true,
+      ...(launched?.identityServerName && { identityServerName: launched.identityServerName }),
       smtpPort,
       timeoutMs: config.timeoutMs,
       maxBodyBytes: config.maxBodyBytes,
@@ -109,8 +112,15 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       await mkdir(dirname(config.results), { recursive: true });
       await writeFile(config.results, `${JSON.stringify(results, null, 2)}\n`);
     }
+    if (config.junit) {
+      await mkdir(dirname(config.junit), { recursive: true });
+      await writeFile(config.junit, formatJUnit(results));
+    }
+    const summaryFile = await appendStepSummary(results);
     out.report(formatConsoleReport(results));
     if (config.results) out.log(`results written to ${config.results}`);
+    if (config.junit) out.log(`JUnit report written to ${config.junit}`);
+    if (summaryFile) out.log(`summary appended to ${summaryFile}`);
     if (config.updateExpectations && expectationsFile) {
       const updated = updatedExpectations(expectations, scenarios);
       const header = `Known failures of ${server.name} ${server.version} (profile ${profile.name}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;

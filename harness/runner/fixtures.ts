@@ -99,12 +99,12 @@ export const scenarioTest = test.extend<Fixtures>({
     await use(services.is);
   },
   mailbox: async ({ services }, use) => use(services.mail),
-  identity: async ({ profile, is }, use) =>
+  identity: async ({ profile, is, target }, use) =>
     use(
       freshIdentity(
         profile,
         profile.email.validation === 'identity-service'
-          ? { id_server: is.serverName, id_access_token: is.issueAccessToken() }
+          ? { id_server: target.identityServerName ?? is.serverName, id_access_token: is.issueAccessToken() }
           : undefined,
       ),
     ),

@@ -9,6 +9,8 @@ export interface Target {
   identityPort: number;
   /** The fake identity service serves HTTPS (with its own self-signed certificate). */
   identityTls: boolean;
+  /** `id_server` for the fake identity service, where the server reaches it by another name (containers). */
+  identityServerName?: string;
   smtpPort: number;
   sharedSecret?: string;
   timeoutMs: number;

@@ -19,7 +19,7 @@ function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
 
 describe('parseConfig: flags', () => {
   test('defaults', () => {
-    expect(parseConfig([])).toEqual({ timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false });
+    expect(parseConfig([])).toEqual({ quick: false, updateExpectations: false, timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false });
   });
 
   test('each flag is parsed into its setting', () => {
@@ -51,6 +51,8 @@ describe('parseConfig: flags', () => {
       only: 'register-email/*',
       timeoutMs: 2500,
       maxBodyBytes: 4096,
+      quick: false,
+      updateExpectations: false,
       help: true,
       version: true,
     });
@@ -130,7 +132,7 @@ describe('parseConfig: bad input is a one-line UsageError', () => {
     ['timeout 0', ['--timeout', '0'], /--timeout: "0" is not a positive whole number/],
     ['max-body -1', ['--max-body=-1'], /--max-body: "-1" is not a positive whole number/],
     ['an unknown spec version', ['--spec', 'v2.0'], /--spec: "v2\.0" is not a spec version this suite knows \(r0\.4\.0, .*v1\.19\)/],
-    ['an unknown launch target', ['--launch', 'conduit'], /--launch: "conduit" cannot be launched \(choose synapse\)/],
+    ['an unknown launch target', ['--launch', 'conduit'], /--launch: "conduit" cannot be launched \(choose synapse, dendrite/],
     ['an unknown flag', ['--verbose'], /unknown argument "--verbose"/],
     ['an unknown flag in = form', ['--colour=always'], /unknown argument "--colour=always"/],
     ['a stray positional argument', ['synapse'], /unknown argument "synapse"/],
@@ -165,5 +167,33 @@ describe('helpText', () => {
     for (const flag of ['--homeserver', '--launch', '--profile', '--spec', '--identity-port', '--smtp-port', '--results', '--expectations', '--only']) {
       expect(OPTIONS.map((o) => o.flag)).toContain(flag);
     }
+  });
+});
+
+describe('parseConfig: flags added with the full catalogue', () => {
+  test('--quick, --update-expectations and --junit', () => {
+    const config = parseConfig(['--quick', '--update-expectations', '--expectations', 'x.yaml', '--junit', 'out/junit.xml']);
+    expect(config).toMatchObject({ quick: true, updateExpectations: true, junit: 'out/junit.xml' });
+  });
+
+  test('a yes/no variable: MATRIX_3PID_QUICK', () => {
+    expect(parseConfig([], { MATRIX_3PID_QUICK: 'true' }).quick).toBe(true);
+    expect(parseConfig([], { MATRIX_3PID_QUICK: '0' }).quick).toBe(false);
+    expect(() => parseConfig([], { MATRIX_3PID_QUICK: 'maybe' })).toThrow(/not a yes\/no value/);
+  });
+
+  test('a flag given a value is refused', () => {
+    expect(() => parseConfig(['--help=no'])).toThrow(/takes no value/);
+  });
+
+  test('--update-expectations against a running server needs the file to write', () => {
+    expect(() => parseConfig(['--homeserver', 'http://hs.test', '--profile', 'synapse', '--update-expectations'])).toThrow(/needs --expectations/);
+  });
+
+  test('a flag wins over its environment variable, even one that would not parse', () => {
+    expect(parseConfig(['--timeout', '50'], { MATRIX_3PID_TIMEOUT_MS: 'abc' }).timeoutMs).toBe(50);
+    const launched = parseConfig(['--launch', 'synapse'], { MATRIX_3PID_HOMESERVER: 'http://hs.test' });
+    expect(launched.launch).toBe('synapse');
+    expect(launched.homeserver).toBeUndefined();
   });
 });

@@ -37,6 +37,7 @@ describe('toScenarioResult', () => {
       id: 'register-email/denied',
       endpoint: 'register-email',
       title: scenario.title,
+      family: 'denied addresses',
       level: 'must',
       specRef: 'v1.19 §10.5.2',
       status: 'passed',
