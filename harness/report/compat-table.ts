@@ -1,7 +1,9 @@
-// The compatibility table: scenario families by server, from results files. `npm run compat
-// -- FILE...` writes it into README.md between its markers.
-import { readFileSync, writeFileSync } from 'node:fs';
+// The compatibility table: scenario families by server, from results files. `npm run compat`
+// writes it into README.md between its markers, from the snapshots in docs/results/.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { FAMILIES } from '../scenario.js';
 import type { Results } from './results.js';
 
@@ -36,13 +38,28 @@ export function replaceCompatSection(readme: string, table: string): string {
   return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
 }
 
+/** The results snapshots the README's table is made from, in a stable order. */
+export const SNAPSHOT_DIR = packagePath('docs', 'results');
+
+export function snapshotFiles(): string[] {
+  return readdirSync(SNAPSHOT_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(SNAPSHOT_DIR, name));
+}
+
+export function readRuns(files: readonly string[]): Results[] {
+  return files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Results);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [readmePath, ...files] = process.argv.slice(2);
-  if (!readmePath || files.length === 0) {
-    process.stderr.write('usage: compat-table README.md RESULTS.json...\n');
+  const [readmePath, ...given] = process.argv.slice(2);
+  if (!readmePath) {
+    process.stderr.write('usage: compat-table README.md [RESULTS.json...]  (default: docs/results/*.json)\n');
     process.exit(2);
   }
-  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Results);
+  const files = given.length ? given : snapshotFiles();
+  const runs = readRuns(files);
   writeFileSync(readmePath, replaceCompatSection(readFileSync(readmePath, 'utf8'), formatCompatTable(runs)));
   process.stdout.write(`compatibility table for ${files.length} runs written to ${readmePath}\n`);
 }
