@@ -33,12 +33,13 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
       'Ctrl-C stops it.',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  // Listening (not once) keeps this the handler that decides how the process ends, so the
+  // work folder is removed before it does.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, () => resolve(name));
   });
   await server.stop();
-  return 0;
+  return signal === 'SIGINT' ? 130 : 143;
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 // Ctrl-C in the middle of a run leaves no Synapse and no fake service behind.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { expect, test } from 'vitest';
 import { startCli, waitForStderr } from '../cli/run-cli.js';
@@ -29,6 +30,22 @@ test('SIGINT during the scenarios stops Synapse, the identity service and the ma
 
   expect(exit.code === 130 || exit.signal === 'SIGINT', `exit ${exit.code} ${exit.signal}\n${exit.stderr}`).toBe(true);
   expect(processesMentioning(workDir!)).toEqual([]);
+  expect(existsSync(workDir!), `${workDir} is left behind`).toBe(false);
   expect(await portIsFree(Number(identityPort))).toBe(true);
   expect(await portIsFree(Number(smtpPort))).toBe(true);
+}, 20 * 60_000);
+
+test('SIGINT to `launch synapse` in the foreground stops it and removes its work folder', async () => {
+  const cli = startCli(['launch', 'synapse']);
+  const [, workDir] = await waitForStderr(cli, /work dir (\S+?)\)/, 15 * 60_000);
+  await waitForStderr(cli, /Synapse ready/, 120_000);
+  expect(processesMentioning(workDir!)).not.toEqual([]);
+
+  cli.child.kill('SIGINT');
+  const exit = await cli.done;
+
+  expect(exit.code, exit.stderr).toBe(130);
+  expect(exit.stdout).toMatch(/--homeserver http:\/\/127\.0\.0\.1:\d+ --profile synapse --identity-port \d+ --smtp-port \d+ --shared-secret \S+/);
+  expect(processesMentioning(workDir!)).toEqual([]);
+  expect(existsSync(workDir!), `${workDir} is left behind`).toBe(false);
 }, 20 * 60_000);
