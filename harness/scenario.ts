@@ -80,11 +80,18 @@ export function suite(endpoint: EndpointKey, scenarios: readonly FamilyScenario[
   };
 }
 
-/** `--only` patterns: a glob with `*`, or else a substring of the id. */
+/** `--only` patterns: a comma-separated list, each a glob with `*` or else a substring of the id. */
 export function idFilter(pattern: string | undefined): (id: string) => boolean {
   if (!pattern) return () => true;
-  if (!pattern.includes('*')) return (id) => id.includes(pattern);
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
-  const regex = new RegExp(`^${source}$`);
-  return (id) => regex.test(id);
+  const tests = pattern
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part): ((id: string) => boolean) => {
+      if (!part.includes('*')) return (id) => id.includes(part);
+      const source = part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+      const regex = new RegExp(`^${source}$`);
+      return (id) => regex.test(id);
+    });
+  return (id) => tests.some((test) => test(id));
 }

@@ -22,7 +22,7 @@ export default suite(ENDPOINT, [
   ...threepidScenarios(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
-  ...badInputScenarios(ENDPOINT, EMAIL),
+  ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...privacyScenarios(ENDPOINT, EMAIL),
   ...rateLimitScenarios(ENDPOINT, EMAIL),

@@ -20,7 +20,7 @@ export default suite(ENDPOINT, [
   inUseScenario(ENDPOINT, MSISDN),
   ...threepidScenarios(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
-  ...badInputScenarios(ENDPOINT, MSISDN),
+  ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...privacyScenarios(ENDPOINT, MSISDN),
   ...rateLimitScenarios(ENDPOINT, MSISDN),

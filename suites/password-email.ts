@@ -20,7 +20,7 @@ export default suite(ENDPOINT, [
   deniedPasswordScenario(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
   ...idServerScenarios(ENDPOINT, 'bound'),
-  ...badInputScenarios(ENDPOINT, EMAIL),
+  ...badInputScenarios(ENDPOINT, EMAIL, 'bound'),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'bound'),
   ...privacyScenarios(ENDPOINT, EMAIL),
   ...rateLimitScenarios(ENDPOINT, EMAIL),

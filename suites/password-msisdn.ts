@@ -18,7 +18,7 @@ export default suite(ENDPOINT, [
   unboundPasswordScenario(ENDPOINT, MSISDN),
   deniedPasswordScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'bound'),
-  ...badInputScenarios(ENDPOINT, MSISDN),
+  ...badInputScenarios(ENDPOINT, MSISDN, 'bound'),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'bound'),
   ...privacyScenarios(ENDPOINT, MSISDN),
   ...rateLimitScenarios(ENDPOINT, MSISDN),

@@ -20,7 +20,7 @@ export default suite(ENDPOINT, [
   inUseScenario(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
-  ...badInputScenarios(ENDPOINT, EMAIL),
+  ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...privacyScenarios(ENDPOINT, EMAIL),
   ...rateLimitScenarios(ENDPOINT, EMAIL),

@@ -18,7 +18,7 @@ export default suite(ENDPOINT, [
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
-  ...badInputScenarios(ENDPOINT, MSISDN),
+  ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...privacyScenarios(ENDPOINT, MSISDN),
   ...rateLimitScenarios(ENDPOINT, MSISDN),

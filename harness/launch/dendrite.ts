@@ -18,25 +18,27 @@
 //   - Dendrite sends no mail itself (there is no SMTP code in it): smtpPort is unused.
 
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, existsSync, readdirSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 
-import {
-  freePort,
-  processIsAlive,
-  registerExitCleanup,
-  spawnManaged,
-  tailFile,
-  waitForHttp,
-} from './child-process.js';
 import type { LaunchedHomeserver } from './launched-homeserver.js';
+import {
+  defaultCacheDir,
+  installAtomically,
+  PROXY_VARIABLES,
+  randomSecret,
+  runLogged,
+  scrubbedEnvironment,
+  startLocalServer,
+  stderrLog,
+  type Log,
+} from './local-server.js';
 
 export type { LaunchedHomeserver } from './launched-homeserver.js';
+export { defaultCacheDir } from './local-server.js';
 
 export const DENDRITE_VERSION = '0.13.8';
 /** The Apache-2.0 module. Its successor, github.com/element-hq/dendrite, is AGPL: never use it. */
@@ -45,8 +47,7 @@ export const DENDRITE_COMMANDS = ['dendrite', 'generate-keys', 'generate-config'
 export type DendriteCommand = (typeof DENDRITE_COMMANDS)[number];
 
 const execFileAsync = promisify(execFile);
-type Log = (line: string) => void;
-const logToStderr: Log = (line) => process.stderr.write(`[dendrite] ${line}\n`);
+const logToStderr = stderrLog('dendrite');
 
 // =============================================================================================
 // Installation
@@ -67,11 +68,6 @@ export interface DendriteInstall {
   version: string;
 }
 
-export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'matrix-3pid-conformance');
-}
-
 /**
  * Makes sure the Dendrite commands of `version` are built, building them if needed (about two
  * minutes on a cold machine, far less with Go's module and build caches warm). They are built
@@ -86,53 +82,43 @@ export async function ensureDendrite(options: EnsureDendriteOptions = {}): Promi
   const root = join(cacheDir, `dendrite-${version}`);
   const binDir = join(root, 'bin');
 
-  if (await isUsableInstall(binDir, version)) return { binDir, version };
-
-  await mkdir(root, { recursive: true });
-  removeAbandonedBuilds(root);
-  if (existsSync(binDir)) {
-    log(`${binDir} exists but is incomplete or not Dendrite ${version}; rebuilding it`);
-    const doomed = `${binDir}.broken-${process.pid}`;
-    await rename(binDir, doomed);
-    await rm(doomed, { recursive: true, force: true });
-  }
-
-  const partial = `${binDir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
   const installLog = join(root, 'install.log');
-  await writeFile(installLog, '');
   const go = options.go ?? 'go';
   const packages = DENDRITE_COMMANDS.map((command) => `${DENDRITE_MODULE}/cmd/${command}@v${version}`);
-  const started = Date.now();
-  try {
-    log(`building Dendrite ${version} into ${binDir} with go install (minutes the first time; log: ${installLog})`);
-    await runLogged(go, ['install', ...packages], installLog, log, {
-      ...process.env,
-      // Pure-Go SQLite; no C toolchain needed.
-      CGO_ENABLED: '0',
-      GOBIN: partial,
-    });
-    if (!(await isUsableInstall(partial, version))) {
-      throw new Error(`go install finished but ${partial} does not hold working Dendrite ${version} commands; see ${installLog}`);
-    }
-    try {
-      await rename(partial, binDir);
-    } catch (error) {
-      // Another run finished first; use its build if it works.
-      if (!(await isUsableInstall(binDir, version))) throw error;
-      await rm(partial, { recursive: true, force: true });
-    }
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /could not start/.test(String(error))) {
-      throw new Error(`Dendrite is built with Go, and ${go} was not found; install Go ≥ 1.21 or pass its path`, {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  log(`Dendrite ${version} built in ${Math.round((Date.now() - started) / 1000)} s`);
+  await installAtomically({
+    dir: binDir,
+    isUsable: (dir) => isUsableInstall(dir, version),
+    unusableNote: `${binDir} exists but is incomplete or not Dendrite ${version}; rebuilding it`,
+    installLog,
+    build: async (partial) => {
+      await mkdir(partial, { recursive: true });
+      log(`building Dendrite ${version} into ${binDir} with go install (minutes the first time; log: ${installLog})`);
+      try {
+        await runLogged(go, ['install', ...packages], {
+          logFile: installLog,
+          log,
+          activity: 'building',
+          env: {
+            ...process.env,
+            // Pure-Go SQLite; no C toolchain needed.
+            CGO_ENABLED: '0',
+            GOBIN: partial,
+          },
+        });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /could not start/.test(String(error))) {
+          throw new Error(`Dendrite is built with Go, and ${go} was not found; install Go ≥ 1.21 or pass its path`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    unusableBuildMessage: (partial) =>
+      `go install finished but ${partial} does not hold working Dendrite ${version} commands; see ${installLog}`,
+    doneNote: `Dendrite ${version} built`,
+    log,
+  });
   return { binDir, version };
 }
 
@@ -163,45 +149,6 @@ async function isUsableInstall(binDir: string, version: string): Promise<boolean
     return stdout.trim() === version;
   } catch {
     return false;
-  }
-}
-
-/** Builds left by runs that died mid-install (their pid is no longer running). */
-function removeAbandonedBuilds(root: string): void {
-  for (const entry of readdirSync(root)) {
-    const match = /^bin\.(?:partial|broken)-(\d+)$/.exec(entry);
-    if (match && !processIsAlive(Number(match[1]))) {
-      rmSync(join(root, entry), { recursive: true, force: true });
-    }
-  }
-}
-
-/** Runs a command to completion with its output appended to `logFile`. */
-async function runLogged(
-  command: string,
-  args: string[],
-  logFile: string,
-  log: Log,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
-  await writeFile(logFile, `\n$ ${command} ${args.join(' ')}\n`, { flag: 'a' });
-  // Managed, so that an interrupted run does not leave the Go compiler running.
-  const child = spawnManaged(command, args, { logFile, env });
-  const started = Date.now();
-  const progress = setInterval(() => {
-    log(`  still building (${Math.round((Date.now() - started) / 1000)} s)`);
-  }, 30_000);
-  try {
-    const exit = await child.exited;
-    await child.stop();
-    if (exit.code !== 0) {
-      throw new Error(
-        `${command} ${args.join(' ')} failed (${exit.signal ?? `code ${exit.code}`}); ` +
-          `end of ${logFile}:\n${tailFile(logFile, 20)}`,
-      );
-    }
-  } finally {
-    clearInterval(progress);
   }
 }
 
@@ -335,9 +282,8 @@ export interface LaunchDendriteOptions {
 
 export const DENDRITE_SERVER_NAME = 'localhost';
 
-// Proxies must not see the loopback identity-service traffic; pprof and HTTP tracing are
-// switched on by environment variables.
-const STRIPPED_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy', 'pproflisten', 'dendrite_trace_http'];
+// pprof and HTTP tracing are switched on by environment variables.
+const STRIPPED_VARIABLES = [...PROXY_VARIABLES, 'pproflisten', 'dendrite_trace_http'];
 
 export async function launchDendrite(options: LaunchDendriteOptions): Promise<LaunchedHomeserver<'dendrite'>> {
   const log = options.log ?? logToStderr;
@@ -346,81 +292,29 @@ export async function launchDendrite(options: LaunchDendriteOptions): Promise<La
     cacheDir: options.cacheDir,
     log,
   });
-
-  const ownWorkDir = options.workDir === undefined;
-  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'm3c-dendrite-')));
-  await mkdir(workDir, { recursive: true });
-  const keepWorkDir = options.keepWorkDir ?? !ownWorkDir;
-  const forgetWorkDir = keepWorkDir
-    ? () => undefined
-    : registerExitCleanup(() => rmSync(workDir, { recursive: true, force: true }));
-  const removeWorkDir = async () => {
-    forgetWorkDir();
-    if (!keepWorkDir) await rm(workDir, { recursive: true, force: true });
-  };
-
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  const registrationSharedSecret = randomBytes(24).toString('base64url');
-  const configFile = join(workDir, 'dendrite.yaml');
-  const logFile = join(workDir, 'dendrite.log');
-  const env = dendriteEnvironment();
-
-  try {
-    const run = (command: DendriteCommand, args: string[]) =>
-      execFileAsync(join(binDir, command), args, { cwd: workDir, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
-    await run('generate-keys', ['--private-key', join(workDir, 'matrix_key.pem')]);
-    const { stdout: generated } = await run('generate-config', ['-ci', '-dir', workDir, '-server', DENDRITE_SERVER_NAME]);
-    await writeFile(
-      configFile,
-      renderDendriteConfig(generated, { workDir, identityPort: options.identityPort, registrationSharedSecret }),
-    );
-  } catch (error) {
-    await removeWorkDir();
-    throw error;
-  }
-
-  log(`starting Dendrite ${version} at ${url} (work dir ${workDir})`);
-  const started = Date.now();
-  const server = spawnManaged(join(binDir, 'dendrite'), dendriteArguments(configFile, port), {
-    cwd: workDir,
-    env,
-    logFile,
-  });
-
-  const stop = async () => {
-    await server.stop();
-    await removeWorkDir();
-  };
-
-  try {
-    await waitForHttp(`${url}/_matrix/client/versions`, {
-      timeoutMs: options.startTimeoutMs ?? 60_000,
-      process: server,
-    });
-  } catch (error) {
-    await stop().catch(() => undefined);
-    throw error;
-  }
-  log(`Dendrite ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  let stopped: Promise<void> | undefined;
-  return {
-    name: 'dendrite',
+  const registrationSharedSecret = randomSecret();
+  const env = scrubbedEnvironment(STRIPPED_VARIABLES);
+  const server = await startLocalServer({
+    name: 'Dendrite',
     version,
-    url,
-    serverName: DENDRITE_SERVER_NAME,
-    registrationSharedSecret,
-    logFile,
-    workDir,
-    stop: () => (stopped ??= stop()),
-  };
-}
-
-function dendriteEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) {
-    if (STRIPPED_VARIABLES.includes(name.toLowerCase())) delete env[name];
-  }
-  return env;
+    workDir: options.workDir,
+    keepWorkDir: options.keepWorkDir,
+    port: options.port,
+    logFileName: 'dendrite.log',
+    readyTimeoutMs: options.startTimeoutMs ?? 60_000,
+    log,
+    prepare: async ({ workDir, port }) => {
+      const configFile = join(workDir, 'dendrite.yaml');
+      const run = (command: DendriteCommand, args: string[]) =>
+        execFileAsync(join(binDir, command), args, { cwd: workDir, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+      await run('generate-keys', ['--private-key', join(workDir, 'matrix_key.pem')]);
+      const { stdout: generated } = await run('generate-config', ['-ci', '-dir', workDir, '-server', DENDRITE_SERVER_NAME]);
+      await writeFile(
+        configFile,
+        renderDendriteConfig(generated, { workDir, identityPort: options.identityPort, registrationSharedSecret }),
+      );
+      return { command: join(binDir, 'dendrite'), args: dendriteArguments(configFile, port), env };
+    },
+  });
+  return { name: 'dendrite', version, serverName: DENDRITE_SERVER_NAME, registrationSharedSecret, ...server };
 }

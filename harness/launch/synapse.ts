@@ -3,29 +3,31 @@
 
 import type { LaunchedHomeserver as Launched } from './launched-homeserver.js';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
 
 import {
-  freePort,
-  processIsAlive,
-  registerExitCleanup,
-  spawnManaged,
-  tailFile,
-  waitForHttp,
-} from './child-process.js';
+  defaultCacheDir,
+  installAtomically,
+  PROXY_VARIABLES,
+  randomSecret,
+  runLogged,
+  scrubbedEnvironment,
+  startLocalServer,
+  stderrLog,
+  type Log,
+} from './local-server.js';
+
+export { defaultCacheDir } from './local-server.js';
 
 export const SYNAPSE_VERSION = '1.163.2';
 
 const execFileAsync = promisify(execFile);
-type Log = (line: string) => void;
-const logToStderr: Log = (line) => process.stderr.write(`[synapse] ${line}\n`);
+const logToStderr = stderrLog('synapse');
 
 // =============================================================================================
 // Installation
@@ -43,11 +45,6 @@ export interface SynapseInstall {
   /** The venv's interpreter; run Synapse as `python -m synapse.app.homeserver`. */
   python: string;
   version: string;
-}
-
-export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'matrix-3pid-conformance');
 }
 
 /**
@@ -78,55 +75,32 @@ async function installSynapse(
 ): Promise<SynapseInstall> {
   const log = options.log ?? logToStderr;
   const venvDir = join(cacheDir, `synapse-${version}`);
-  const python = venvPython(venvDir);
-
-  if (await importsSynapse(python, version)) return { python, version };
-
-  await mkdir(cacheDir, { recursive: true });
-  removeAbandonedBuilds(cacheDir, version);
-  if (existsSync(venvDir)) {
-    log(`${venvDir} exists but cannot import synapse ${version}; rebuilding it`);
-    // Out of the way in one step, so no reader ever sees a half-deleted venv.
-    const doomed = `${venvDir}.broken-${process.pid}`;
-    await rename(venvDir, doomed);
-    await rm(doomed, { recursive: true, force: true });
-  }
-
-  const partial = `${venvDir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
   const installLog = join(cacheDir, `synapse-${version}.install.log`);
-  await writeFile(installLog, '');
-  const started = Date.now();
-  try {
-    const basePython = options.python ?? (await findBasePython());
-    log(`installing Synapse ${version} into ${venvDir} (takes minutes the first time; log: ${installLog})`);
-    log(`creating a venv with ${basePython}`);
-    await runLogged(basePython, ['-m', 'venv', partial], installLog, log);
-    log(`pip install matrix-synapse==${version}`);
-    await runLogged(
-      venvPython(partial),
-      ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', `matrix-synapse==${version}`],
-      installLog,
-      log,
-    );
-    if (!(await importsSynapse(venvPython(partial), version))) {
-      throw new Error(`the new venv cannot import synapse ${version}; see ${installLog}`);
-    }
+  await installAtomically({
+    dir: venvDir,
+    isUsable: (dir) => importsSynapse(venvPython(dir), version),
+    unusableNote: `${venvDir} exists but cannot import synapse ${version}; rebuilding it`,
+    installLog,
     // The venv's console scripts keep the temporary path in their #! lines; the harness
     // only ever runs `python -m`, which does not care where the venv lives.
-    try {
-      await rename(partial, venvDir);
-    } catch (error) {
-      // Another run finished first; use its venv if it works.
-      if (!(await importsSynapse(python, version))) throw error;
-      await rm(partial, { recursive: true, force: true });
-    }
-  } catch (error) {
-    await rm(partial, { recursive: true, force: true });
-    throw error;
-  }
-  log(`Synapse ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
-  return { python, version };
+    build: async (partial) => {
+      const basePython = options.python ?? (await findBasePython());
+      log(`installing Synapse ${version} into ${venvDir} (takes minutes the first time; log: ${installLog})`);
+      log(`creating a venv with ${basePython}`);
+      const logged = { logFile: installLog, log, activity: 'working' };
+      await runLogged(basePython, ['-m', 'venv', partial], logged);
+      log(`pip install matrix-synapse==${version}`);
+      await runLogged(
+        venvPython(partial),
+        ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', `matrix-synapse==${version}`],
+        logged,
+      );
+    },
+    unusableBuildMessage: () => `the new venv cannot import synapse ${version}; see ${installLog}`,
+    doneNote: `Synapse ${version} installed`,
+    log,
+  });
+  return { python: venvPython(venvDir), version };
 }
 
 function venvPython(venvDir: string): string {
@@ -147,17 +121,6 @@ async function importsSynapse(python: string, version: string): Promise<boolean>
   }
 }
 
-/** Builds left by runs that died mid-install (their pid is no longer running). */
-function removeAbandonedBuilds(cacheDir: string, version: string): void {
-  const pattern = new RegExp(`^synapse-${version.replace(/\./g, '\\.')}\\.(?:partial|broken)-(\\d+)$`);
-  for (const entry of readdirSync(cacheDir)) {
-    const match = pattern.exec(entry);
-    if (match && !processIsAlive(Number(match[1]))) {
-      rmSync(join(cacheDir, entry), { recursive: true, force: true });
-    }
-  }
-}
-
 const PYTHON_CANDIDATES = ['python3.13', 'python3.12', 'python3.11', 'python3.10', 'python3'];
 
 async function findBasePython(): Promise<string> {
@@ -173,29 +136,6 @@ async function findBasePython(): Promise<string> {
     }
   }
   throw new Error(`Synapse needs Python ≥ 3.10 with the venv module; none of ${PYTHON_CANDIDATES.join(', ')} qualifies`);
-}
-
-/** Runs a command to completion with its output appended to `logFile`. */
-async function runLogged(command: string, args: string[], logFile: string, log: Log): Promise<void> {
-  await writeFile(logFile, `\n$ ${command} ${args.join(' ')}\n`, { flag: 'a' });
-  // Managed, so that an interrupted run does not leave pip running.
-  const child = spawnManaged(command, args, { logFile });
-  const started = Date.now();
-  const progress = setInterval(() => {
-    log(`  still working (${Math.round((Date.now() - started) / 1000)} s)`);
-  }, 30_000);
-  try {
-    const exit = await child.exited;
-    await child.stop();
-    if (exit.code !== 0) {
-      throw new Error(
-        `${command} ${args.join(' ')} failed (${exit.signal ?? `code ${exit.code}`}); ` +
-          `end of ${logFile}:\n${tailFile(logFile, 20)}`,
-      );
-    }
-  } finally {
-    clearInterval(progress);
-  }
 }
 
 // =============================================================================================
@@ -313,9 +253,6 @@ export type LaunchedHomeserver = Launched<'synapse'>;
 
 export const SYNAPSE_SERVER_NAME = 'localhost';
 
-// Proxy settings must not route loopback traffic (the msisdn delegate) elsewhere.
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy'];
-
 export async function launchSynapse(options: LaunchSynapseOptions): Promise<LaunchedHomeserver> {
   const log = options.log ?? logToStderr;
   const { python, version } = await ensureSynapse({
@@ -323,90 +260,38 @@ export async function launchSynapse(options: LaunchSynapseOptions): Promise<Laun
     cacheDir: options.cacheDir,
     log,
   });
-
-  const ownWorkDir = options.workDir === undefined;
-  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'm3c-synapse-')));
-  await mkdir(workDir, { recursive: true });
-  const keepWorkDir = options.keepWorkDir ?? !ownWorkDir;
-  const forgetWorkDir = keepWorkDir
-    ? () => undefined
-    : registerExitCleanup(() => rmSync(workDir, { recursive: true, force: true }));
-  const removeWorkDir = async () => {
-    forgetWorkDir();
-    if (!keepWorkDir) await rm(workDir, { recursive: true, force: true });
-  };
-
-  const port = options.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
   const registrationSharedSecret = randomSecret();
-  const configFile = join(workDir, 'homeserver.yaml');
-  const logFile = join(workDir, 'homeserver.log');
-
-  try {
-    await writeFile(
-      configFile,
-      renderSynapseConfig({
-        port,
-        serverName: SYNAPSE_SERVER_NAME,
-        workDir,
-        identityPort: options.identityPort,
-        smtpPort: options.smtpPort,
-        registrationSharedSecret,
-        macaroonSecretKey: randomSecret(),
-        formSecret: randomSecret(),
-        variant: options.variant,
-      }),
-    );
-  } catch (error) {
-    await removeWorkDir();
-    throw error;
-  }
-
-  log(`starting Synapse ${version} at ${url} (work dir ${workDir})`);
-  const started = Date.now();
-  const server = spawnManaged(python, ['-m', 'synapse.app.homeserver', '-c', configFile], {
-    cwd: workDir,
-    env: synapseEnvironment(),
-    logFile,
-  });
-
-  const stop = async () => {
-    await server.stop();
-    await removeWorkDir();
-  };
-
-  try {
-    await waitForHttp(`${url}/_matrix/client/versions`, {
-      timeoutMs: options.startTimeoutMs ?? 120_000,
-      process: server,
-    });
-  } catch (error) {
-    await stop().catch(() => undefined);
-    throw error;
-  }
-  log(`Synapse ready at ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  let stopped: Promise<void> | undefined;
-  return {
-    name: 'synapse',
+  const server = await startLocalServer({
+    name: 'Synapse',
     version,
-    url,
-    serverName: SYNAPSE_SERVER_NAME,
-    registrationSharedSecret,
-    logFile,
-    workDir,
-    stop: () => (stopped ??= stop()),
-  };
-}
-
-function synapseEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1' };
-  for (const name of Object.keys(env)) {
-    if (PROXY_VARIABLES.includes(name.toLowerCase())) delete env[name];
-  }
-  return env;
-}
-
-function randomSecret(): string {
-  return randomBytes(24).toString('base64url');
+    workDir: options.workDir,
+    keepWorkDir: options.keepWorkDir,
+    port: options.port,
+    logFileName: 'homeserver.log',
+    readyTimeoutMs: options.startTimeoutMs ?? 120_000,
+    log,
+    prepare: async ({ workDir, port }) => {
+      const configFile = join(workDir, 'homeserver.yaml');
+      await writeFile(
+        configFile,
+        renderSynapseConfig({
+          port,
+          serverName: SYNAPSE_SERVER_NAME,
+          workDir,
+          identityPort: options.identityPort,
+          smtpPort: options.smtpPort,
+          registrationSharedSecret,
+          macaroonSecretKey: randomSecret(),
+          formSecret: randomSecret(),
+          variant: options.variant,
+        }),
+      );
+      return {
+        command: python,
+        args: ['-m', 'synapse.app.homeserver', '-c', configFile],
+        env: { ...scrubbedEnvironment(PROXY_VARIABLES), PYTHONUNBUFFERED: '1' },
+      };
+    },
+  });
+  return { name: 'synapse', version, serverName: SYNAPSE_SERVER_NAME, registrationSharedSecret, ...server };
 }

@@ -9,15 +9,20 @@ import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/s
 import type { SpecVersion } from '../../harness/spec-versions.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { bindingNeeds, sharedBoundSubject, type AddressState } from './subjects.js';
 
 interface Case {
   name: string;
   title: string;
   specRef: string;
   since?: SpecVersion;
+  /** The case replaces or removes the address, so whether it is bound cannot matter. */
+  replacesAddress?: boolean;
   /** The JSON body to send, or a raw request where the body must not be JSON at all. */
   send(identity: FreshIdentity): { json: unknown } | { raw: RawRequest };
 }
+
+const ADDRESS_FIELDS = new Set(['email', 'country', 'phone_number']);
 
 function without(body: Record<string, unknown>, field: string): Record<string, unknown> {
   const { [field]: _removed, ...rest } = body;
@@ -29,12 +34,14 @@ function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
   const requestBody = `${endpointRef(endpoint, 'request body')}; ${REF.commonErrors}`;
   return [
     ...kit.required.map((field) => ({
+      replacesAddress: ADDRESS_FIELDS.has(field),
       name: `missing-${field.replaceAll('_', '-')}`,
       title: `A request without the required ${field} is refused with a 4xx standard error`,
       specRef: requestBody,
       send: (identity: FreshIdentity) => ({ json: without(body(identity), field) }),
     })),
     ...Object.entries(kit.wrongTypes).map(([field, value]) => ({
+      replacesAddress: ADDRESS_FIELDS.has(field),
       name: `wrong-type-${field.replaceAll('_', '-')}`,
       title: `A request whose ${field} has the wrong type (${JSON.stringify(value)}) is refused with a 4xx standard error`,
       specRef: requestBody,
@@ -80,6 +87,7 @@ function addressCases(kit: MediumKit, body: (identity: FreshIdentity, o?: Record
     return [
       {
         name: 'email-unparsable',
+        replacesAddress: true,
         title: 'An email that is not an email address is refused with a 4xx standard error',
         specRef: REF.emailFormat,
         since: 'v1.14',
@@ -90,12 +98,14 @@ function addressCases(kit: MediumKit, body: (identity: FreshIdentity, o?: Record
   return [
     {
       name: 'phone-number-unparsable',
+      replacesAddress: true,
       title: 'A phone_number that is not a phone number is refused with a 4xx standard error',
       specRef: REF.phoneNumber,
       send: (identity) => ({ json: body(identity, { phone_number: 'not a phone number' }) }),
     },
     {
       name: 'country-invalid',
+      replacesAddress: true,
       title: 'A country that is not a two-letter ISO 3166-1 code is refused with a 4xx standard error',
       specRef: REF.phoneNumber,
       send: (identity) => ({ json: body(identity, { country: 'Neverland' }) }),
@@ -103,7 +113,12 @@ function addressCases(kit: MediumKit, body: (identity: FreshIdentity, o?: Record
   ];
 }
 
-export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+/**
+ * `state` is the address the endpoint expects. For password reset that is a bound one: with
+ * an unbound address, M_THREEPID_NOT_FOUND would be a right answer too, and a server that
+ * never checks the input would pass.
+ */
+export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   return family(
     'bad input',
     casesFor(endpoint, kit).map((c): ScenarioDraft => ({
@@ -112,8 +127,12 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit): Family
     level: 'must',
     specRef: c.specRef,
     since: c.since ?? 'r0.4.0',
-    // Bad input is refused whatever the server supports, so these need nothing of the profile.
-    async run({ hs, identity, must, observe }) {
+    // Bad input is refused whatever the server supports, so these need nothing of the profile
+    // beyond what binding an address takes.
+    needs: c.replacesAddress ? [] : bindingNeeds(kit, state),
+    async run(context) {
+      const { hs, must, observe } = context;
+      const identity = state === 'bound' && !c.replacesAddress ? await sharedBoundSubject(context, kit) : context.identity;
       const request = c.send(identity);
       const exchange =
         'json' in request ? await hs.requestToken(endpoint, request.json) : await hs.requestTokenRaw(endpoint, request.raw);

@@ -74,7 +74,7 @@ export const EMAIL: MediumKit = {
  * homeserver has answered, the send has happened or never will.
  */
 function sentSince({ is }: Sends, medium: Medium, address: string, since: number) {
-  return is.sent.filter((t) => t.medium === medium && t.address === address && t.sentAt > since);
+  return is.sent.filter((t) => t.medium === medium && t.address === address && t.sentAt >= since);
 }
 
 async function expectSent(context: Sends, medium: Medium, address: string, since: number): Promise<void> {

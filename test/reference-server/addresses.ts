@@ -1,0 +1,45 @@
+// Checking and canonicalising the addresses the requestToken endpoints are given, so that
+// denied, bound and session lookups compare like with like.
+
+/** Deliberately simple: one `@`, something on each side, no whitespace. */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const MAX_EMAIL_LENGTH = 254;
+
+/** The address lower-cased, or undefined when it is not an email address. */
+export function canonicalEmail(email: string): string | undefined {
+  return email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email) ? email.toLowerCase() : undefined;
+}
+
+export function emailDomain(canonical: string): string {
+  return canonical.slice(canonical.indexOf('@') + 1);
+}
+
+export const COUNTRY = /^[A-Z]{2}$/;
+
+/** Calling codes for the countries a national number may be given in; a `+` number needs none. */
+const CALLING_CODES: Readonly<Record<string, string>> = {
+  GB: '44', IE: '353', US: '1', CA: '1', FR: '33', DE: '49', NL: '31', BE: '32', ES: '34', IT: '39', AU: '61', NZ: '64',
+};
+
+/** What people type between digits. */
+const PHONE_PUNCTUATION = /[\s().\-/]/g;
+
+/**
+ * The E.164 digits without `+` (`GB`, `07700 900123` → `447700900123`; `+1 202…` → `1202…`),
+ * or undefined when the number is not one. A national number loses one leading trunk `0`
+ * and gains the country's calling code; countries outside the small table above can only be
+ * given numbers in `+` form.
+ */
+export function canonicalMsisdn(country: string, phoneNumber: string): string | undefined {
+  const compact = phoneNumber.replace(PHONE_PUNCTUATION, '');
+  const international = compact.startsWith('+');
+  const digits = international ? compact.slice(1) : compact;
+  if (!/^\d+$/.test(digits)) return undefined;
+  let canonical = digits;
+  if (!international) {
+    const code = CALLING_CODES[country];
+    if (code === undefined) return undefined;
+    canonical = code + digits.replace(/^0/, '');
+  }
+  return canonical.length >= 5 && canonical.length <= 15 ? canonical : undefined;
+}

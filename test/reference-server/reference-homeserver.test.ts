@@ -1,0 +1,665 @@
+// The reference homeserver, exercised through its HTTP API with the harness's own client,
+// fake identity service, mail sink and account helper: as it is, it must give the answers
+// the spec asks for; with each fault, the one behaviour the fault names must change.
+
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { Accounts, type Account } from '../../harness/accounts.js';
+import type { EndpointKey } from '../../harness/endpoints.js';
+import { Homeserver } from '../../harness/homeserver.js';
+import { HttpClient } from '../../harness/http/client.js';
+import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { freshIdentity, type FreshIdentity } from '../../harness/identities.js';
+import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
+import { MailSink } from '../../harness/mail/mail-sink.js';
+import { matrixError, mismatches, requestTokenSuccess, type Matcher } from '../../harness/matchers.js';
+import { loadProfile } from '../../harness/profile.js';
+import { FAULTS, type Fault, ReferenceHomeserver, type ReferenceHomeserverOptions } from './reference-homeserver.js';
+
+const SID = /^[0-9a-zA-Z.=_-]{1,255}$/;
+/** The server awaits its SMTP send before answering, so a short window is enough to see silence. */
+const QUIET_MS = 150;
+const IDENTITY_TIMEOUT_MS = 200;
+const profile = loadProfile('synapse');
+
+const is = new FakeIdentityService();
+const mail = new MailSink();
+
+/** A reference homeserver with the harness's client and account helper pointed at it. */
+class Target {
+  server!: ReferenceHomeserver;
+  http!: HttpClient;
+  hs!: Homeserver;
+  accounts!: Accounts;
+
+  constructor(private readonly options: Omit<ReferenceHomeserverOptions, 'identityPort' | 'smtpPort'> = {}) {}
+
+  /** After the identity service and mail sink, whose ports the server needs. */
+  async start(): Promise<void> {
+    this.server = new ReferenceHomeserver({ identityPort: is.port, smtpPort: mail.port, identityTimeoutMs: IDENTITY_TIMEOUT_MS, ...this.options });
+    await this.server.start();
+    this.http = client(this.server.url, 3_000);
+    this.hs = new Homeserver(this.http, 'v1.19');
+    this.accounts = new Accounts(this.hs, this.server.registrationSharedSecret, mail, is);
+  }
+
+  async stop(): Promise<void> {
+    await this.http?.close();
+    await this.server?.stop();
+  }
+}
+
+function client(baseUrl: string, timeoutMs: number): HttpClient {
+  return new HttpClient({ baseUrl, timeoutMs, maxBodyBytes: 1 << 20 });
+}
+
+const main = new Target();
+const privacy = new Target({ privacy: true });
+const limited = new Target({ rateLimit: { burst: 2 } });
+const noEmail = new Target({ noEmail: true });
+const targets = [main, privacy, limited, noEmail];
+
+beforeAll(async () => {
+  await Promise.all([is.start(), mail.start()]);
+  await Promise.all(targets.map((t) => t.start()));
+});
+afterAll(async () => {
+  await Promise.all(targets.map((t) => t.stop()));
+  await Promise.all([is.stop(), mail.stop()]);
+});
+afterEach(() => {
+  for (const t of targets) t.server.setFaults([]);
+  is.clearFaults();
+});
+
+// ---- helpers ----
+
+const emailBody = (id: FreshIdentity, extra: object = {}) => ({ client_secret: id.clientSecret, email: id.email, send_attempt: 1, ...extra });
+const msisdnBody = (id: FreshIdentity, extra: object = {}) => ({ client_secret: id.clientSecret, ...id.msisdn, send_attempt: 1, ...extra });
+const bodyFor = (endpoint: EndpointKey, id: FreshIdentity, extra: object = {}) =>
+  endpoint.endsWith('email') ? emailBody(id, extra) : msisdnBody(id, extra);
+
+function json(exchange: Exchange): Record<string, any> {
+  const body = jsonOf(exchange);
+  expect(body, `a JSON body in ${exchange.response?.status} ${exchange.response?.body}`).toBeTypeOf('object');
+  return body as Record<string, any>;
+}
+
+/** The harness's own verdict: [] when the answer keeps every promise. */
+function verdict(exchange: Exchange, matchers: Matcher[]): string[] {
+  return mismatches(exchange, matchers, { spec: 'v1.19' });
+}
+
+function expectError(exchange: Exchange, status: number, errcode: string): void {
+  expect(verdict(exchange, matrixError(status, errcode))).toEqual([]);
+}
+
+function expectSuccess(exchange: Exchange): string {
+  expect(verdict(exchange, requestTokenSuccess())).toEqual([]);
+  return json(exchange)['sid'];
+}
+
+const fresh = () => freshIdentity(profile);
+
+/** What the fake identity service received for this client_secret. */
+function relayed(id: FreshIdentity, suffix = '/validate/msisdn/requestToken'): Record<string, unknown>[] {
+  return is
+    .requestsTo(suffix)
+    .map((request) => request.body as Record<string, unknown>)
+    .filter((body) => body?.['client_secret'] === id.clientSecret);
+}
+
+/** The whole email flow on a target: requestToken, mail, link. Returns the mail. */
+async function requestAndFollow(t: Target, endpoint: EndpointKey, id: FreshIdentity) {
+  const since = Date.now();
+  const sid = expectSuccess(await t.hs.requestToken(endpoint, emailBody(id)));
+  const received = await mail.waitFor(id.email, { timeoutMs: 2_000, after: since });
+  expect(received.validationLink).toBeDefined();
+  expect(received.sid).toBe(sid);
+  expect(received.html).toContain('href=');
+  const followed = await t.http.get(received.validationLink!);
+  expect(followed.response?.status).toBe(200);
+  expect(followed.response?.headers['content-type']).toMatch(/^text\/html/);
+  return { sid, received };
+}
+
+/** /account/3pid/add through password UIA; the status of the second request. */
+async function addThreepid(t: Target, account: Account, sid: string, clientSecret: string): Promise<number | undefined> {
+  const headers = { authorization: `Bearer ${account.accessToken}` };
+  const first = await t.http.post('/_matrix/client/v3/account/3pid/add', { sid, client_secret: clientSecret }, headers);
+  expect(first.response?.status).toBe(401);
+  expect(json(first)).toEqual({ session: expect.any(String), flows: [{ stages: ['m.login.password'] }], params: {} });
+  const auth = { type: 'm.login.password', identifier: { type: 'm.id.user', user: account.userId }, password: account.password, session: json(first)['session'] };
+  const second = await t.http.post('/_matrix/client/v3/account/3pid/add', { sid, client_secret: clientSecret, auth }, headers);
+  return second.response?.status;
+}
+
+// ---- the conformant server ----
+
+describe('the HTTP layer', () => {
+  test('GET /versions lists r0.6.1 and v1.1 to v1.15, with Server and CORS headers', async () => {
+    const exchange = await main.http.get('/_matrix/client/versions');
+    expect(exchange.response?.status).toBe(200);
+    expect(json(exchange)).toEqual({ versions: expect.arrayContaining(['r0.6.1', 'v1.1', 'v1.15']), unstable_features: {} });
+    expect(json(exchange)['versions']).toHaveLength(16);
+    expect(exchange.response?.headers).toMatchObject({
+      server: 'reference/1.0',
+      'content-type': 'application/json',
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+      'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization',
+    });
+  });
+
+  test('OPTIONS on a requestToken answers 200 with CORS headers and sends nothing', async () => {
+    const id = fresh();
+    const since = Date.now();
+    const exchange = await main.hs.requestTokenRaw('register-email', {
+      method: 'OPTIONS',
+      body: JSON.stringify(emailBody(id)),
+      headers: { origin: 'https://client.example.test', 'access-control-request-method': 'POST' },
+    });
+    expect(exchange.response?.status).toBe(200);
+    expect(exchange.response?.headers['access-control-allow-origin']).toBe('*');
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  });
+
+  test('a wrong method on a known path answers 405 M_UNRECOGNIZED; an unknown path 404 M_UNRECOGNIZED, OPTIONS too', async () => {
+    const wrong = await main.hs.requestTokenRaw('register-email', { method: 'GET' });
+    expectError(wrong, 405, 'M_UNRECOGNIZED');
+    expect(wrong.response?.headers['allow']).toBe('POST, OPTIONS');
+    expectError(await main.http.get('/_matrix/client/v3/no/such/endpoint'), 404, 'M_UNRECOGNIZED');
+    expectError(await main.http.send({ method: 'OPTIONS', path: '/_matrix/client/v3/no/such/endpoint' }), 404, 'M_UNRECOGNIZED');
+  });
+
+  test('a body over 1 MiB answers 413 M_TOO_LARGE', async () => {
+    const exchange = await main.hs.requestTokenRaw('register-email', { body: JSON.stringify({ padding: 'x'.repeat(1 << 20) }), headers: { 'content-type': 'application/json' } });
+    expectError(exchange, 413, 'M_TOO_LARGE');
+  });
+});
+
+describe('accounts', () => {
+  test('shared-secret registration refuses a wrong mac and a reused nonce', async () => {
+    const nonce = json(await main.http.get('/_synapse/admin/v1/register'))['nonce'];
+    const attempt = { nonce, username: 'refused', password: 'pw', admin: false, mac: '00'.repeat(20) };
+    expectError(await main.http.post('/_synapse/admin/v1/register', attempt), 403, 'M_FORBIDDEN');
+    expectError(await main.http.post('/_synapse/admin/v1/register', attempt), 400, 'M_UNKNOWN');
+  });
+
+  test('account endpoints need an access token', async () => {
+    expectError(await main.http.get('/_matrix/client/v3/account/3pid'), 401, 'M_MISSING_TOKEN');
+    expectError(await main.http.post('/_matrix/client/v3/account/3pid/add', { sid: 'a', client_secret: 'b' }, { authorization: 'Bearer nope' }), 401, 'M_UNKNOWN_TOKEN');
+  });
+});
+
+describe('email requestTokens', () => {
+  test.each(['register-email', '3pid-email'] as const)('%s answers 200 {sid} and mails a link that validates the session', async (endpoint) => {
+    const { received } = await requestAndFollow(main, endpoint, fresh());
+    expect(received.text).toContain(received.validationLink);
+    expect(received.validationLink).toMatch(new RegExp(`^${main.server.url}/_matrix/client/v3/reference/submit_token\\?`));
+  });
+
+  test('the r0 path is served too', async () => {
+    const id = fresh();
+    expectSuccess(await main.http.post('/_matrix/client/r0/register/email/requestToken', emailBody(id)));
+    await mail.waitFor(id.email, { timeoutMs: 2_000 });
+  });
+
+  test('a followed link validates the session, so /account/3pid/add binds the address (via Accounts.withBoundEmail)', async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundEmail(id);
+    expect(await main.accounts.threepids(account)).toEqual([expect.objectContaining({ medium: 'email', address: id.email })]);
+    expectError(await main.hs.requestToken('register-email', emailBody(id, { client_secret: `${id.clientSecret}.2` })), 400, 'M_THREEPID_IN_USE');
+  });
+
+  test('/account/3pid/add refuses a session that was never validated', async () => {
+    const id = fresh();
+    const account = await main.accounts.create(id);
+    const sid = expectSuccess(await main.hs.requestToken('3pid-email', emailBody(id)));
+    expect(await addThreepid(main, account, sid, id.clientSecret)).toBe(400);
+  });
+
+  test('the same send_attempt answers the same sid and sends no mail; a higher one the same sid and a new mail', async () => {
+    const id = fresh();
+    const first = expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const retriedAt = Date.now();
+    expect(expectSuccess(await main.hs.requestToken('register-email', emailBody(id)))).toBe(first);
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: retriedAt });
+    const resentAt = Date.now();
+    expect(expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })))).toBe(first);
+    await mail.waitFor(id.email, { timeoutMs: 2_000, after: resentAt });
+  });
+});
+
+describe('msisdn requestTokens', () => {
+  test.each(['register-msisdn', '3pid-msisdn'] as const)('%s relays to the IS and answers its sid with a submit_url', async (endpoint) => {
+    const id = fresh();
+    const exchange = await main.hs.requestToken(endpoint, msisdnBody(id, { next_link: 'https://client.example.test/done' }));
+    const sid = expectSuccess(exchange);
+    expect(relayed(id)).toEqual([
+      { client_secret: id.clientSecret, country: 'GB', phone_number: id.msisdn.phone_number, send_attempt: 1, next_link: 'https://client.example.test/done' },
+    ]);
+    expect(is.session(sid)?.requestedAddress).toBe(id.msisdn.phone_number);
+    expect(json(exchange)['submit_url']).toBe(`${main.server.url}/_matrix/client/v3/reference/msisdn/submit_token`);
+  });
+
+  test('submit_url forwards the token to the IS: a wrong one is refused with the IS error, the right one succeeds', async () => {
+    const id = fresh();
+    const { sid, submit_url } = json(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expectError(await main.http.post(submit_url, { sid, client_secret: id.clientSecret, token: 'wrong' }), 400, 'M_TOKEN_INCORRECT');
+    const right = await main.http.post(submit_url, { sid, client_secret: id.clientSecret, token: is.tokenFor(sid) });
+    expect(json(right)).toEqual({ success: true });
+    expect(relayed(id, '/validate/msisdn/submitToken')).toHaveLength(2);
+  });
+
+  test('every send_attempt goes to the IS, which keeps the sid and texts only on a higher one', async () => {
+    const id = fresh();
+    const first = expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expect(expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)))).toBe(first);
+    expect(expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 2 })))).toBe(first);
+    expect(relayed(id).map((body) => body['send_attempt'])).toEqual([1, 1, 2]);
+    expect(is.sent.filter((sent) => sent.sid === first)).toHaveLength(2);
+  });
+
+  test('IS errors: a 4xx Matrix error is relayed; a 5xx, a reset and a hang become 502 M_UNKNOWN', async () => {
+    const path = '/validate/msisdn/requestToken';
+    is.inject({ path, fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS' }, times: 1 });
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 400, 'M_INVALID_ADDRESS');
+    is.inject({ path, fault: { kind: 'status', status: 500, body: '<html>oops</html>' }, times: 1 });
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 502, 'M_UNKNOWN');
+    is.inject({ path, fault: { kind: 'reset' }, times: 1 });
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 502, 'M_UNKNOWN');
+    is.inject({ path, fault: { kind: 'hang' }, times: 1 });
+    const hung = await main.hs.requestToken('register-msisdn', msisdnBody(fresh()));
+    expectError(hung, 502, 'M_UNKNOWN');
+    expect(hung.durationMs).toBeGreaterThanOrEqual(IDENTITY_TIMEOUT_MS - 20);
+  });
+});
+
+describe('denied addresses', () => {
+  const all: EndpointKey[] = ['register-email', 'register-msisdn', 'password-email', 'password-msisdn', '3pid-email', '3pid-msisdn'];
+
+  test.each(all)('%s answers 403 M_THREEPID_DENIED for a denied address', async (endpoint) => {
+    const id = fresh();
+    const denied = endpoint.endsWith('email') ? { email: id.deniedEmail } : id.deniedMsisdn;
+    expectError(await main.hs.requestToken(endpoint, bodyFor(endpoint, id, denied)), 403, 'M_THREEPID_DENIED');
+    expect(relayed(id)).toEqual([]);
+  });
+
+  test('the msisdn check is on the canonical form: a US national number is denied, a GB one starting 01 is not', async () => {
+    const us = { country: 'US', phone_number: '(202) 555-0147' };
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh(), us)), 403, 'M_THREEPID_DENIED');
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(fresh(), { country: 'GB', phone_number: '01632 960123' })));
+  });
+
+  test('the email check ignores case', async () => {
+    const id = fresh();
+    expectError(await main.hs.requestToken('register-email', emailBody(id, { email: id.deniedEmail!.toUpperCase() })), 403, 'M_THREEPID_DENIED');
+  });
+});
+
+describe('bound and unbound addresses', () => {
+  test('a bound email: register and 3pid answer 400 M_THREEPID_IN_USE, password reset mails a link', async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    const again = emailBody(id, { client_secret: `${id.clientSecret}.again` });
+    expectError(await main.hs.requestToken('register-email', again), 400, 'M_THREEPID_IN_USE');
+    expectError(await main.hs.requestToken('3pid-email', again), 400, 'M_THREEPID_IN_USE');
+    await requestAndFollow(main, 'password-email', { ...id, clientSecret: `${id.clientSecret}.reset` });
+  });
+
+  test('a bound msisdn: register and 3pid answer 400 M_THREEPID_IN_USE, password reset is relayed', async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundMsisdn(id);
+    expect(await main.accounts.threepids(account)).toEqual([expect.objectContaining({ medium: 'msisdn', address: id.msisdnCanonical })]);
+    const again = { ...id, clientSecret: `${id.clientSecret}.again` };
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(again)), 400, 'M_THREEPID_IN_USE');
+    expectError(await main.hs.requestToken('3pid-msisdn', msisdnBody(again)), 400, 'M_THREEPID_IN_USE');
+    expectSuccess(await main.hs.requestToken('password-msisdn', msisdnBody(again)));
+    expect(relayed(again)).toHaveLength(1);
+  });
+
+  test('password reset for an unbound address answers 400 M_THREEPID_NOT_FOUND and sends nothing', async () => {
+    const id = fresh();
+    const since = Date.now();
+    expectError(await main.hs.requestToken('password-email', emailBody(id)), 400, 'M_THREEPID_NOT_FOUND');
+    expectError(await main.hs.requestToken('password-msisdn', msisdnBody(id)), 400, 'M_THREEPID_NOT_FOUND');
+    expect(relayed(id)).toEqual([]);
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  });
+});
+
+describe('privacy mode', () => {
+  test('a bound email: register and 3pid answer 200 and mail the owner a notice without a link', async () => {
+    const id = fresh();
+    await privacy.accounts.withBoundEmail(id);
+    for (const endpoint of ['register-email', '3pid-email'] as const) {
+      const since = Date.now();
+      const body = emailBody(id, { client_secret: `${id.clientSecret}.${endpoint}` });
+      expectSuccess(await privacy.hs.requestToken(endpoint, body));
+      const notice = await mail.waitFor(id.email, { timeoutMs: 2_000, after: since });
+      expect(notice.validationLink).toBeUndefined();
+      expect(notice.subject).toMatch(/already in use/);
+    }
+  });
+
+  test('a bound msisdn: register answers 200 with a submit_url and nothing goes to the IS', async () => {
+    const id = fresh();
+    await privacy.accounts.withBoundMsisdn(id);
+    const again = { ...id, clientSecret: `${id.clientSecret}.again` };
+    const exchange = await privacy.hs.requestToken('register-msisdn', msisdnBody(again));
+    expectSuccess(exchange);
+    expect(json(exchange)['submit_url']).toMatch(/^http:/);
+    expect(relayed(again)).toEqual([]);
+  });
+
+  test('password reset for an unbound address answers 200 with a sid and sends nothing; a retry gets the same sid', async () => {
+    const id = fresh();
+    const since = Date.now();
+    const sid = expectSuccess(await privacy.hs.requestToken('password-email', emailBody(id)));
+    expect(expectSuccess(await privacy.hs.requestToken('password-email', emailBody(id)))).toBe(sid);
+    expectSuccess(await privacy.hs.requestToken('password-msisdn', msisdnBody(id)));
+    expect(relayed(id)).toEqual([]);
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  });
+
+  test('unbound addresses go through the normal flow', async () => {
+    await requestAndFollow(privacy, 'register-email', fresh());
+  });
+});
+
+describe('rate limiting', () => {
+  test('more than burst requests to one endpoint answer 429 M_LIMIT_EXCEEDED with Retry-After; other endpoints are apart', async () => {
+    for (let i = 0; i < 2; i++) expectSuccess(await limited.hs.requestToken('register-msisdn', msisdnBody(fresh())));
+    const refused = await limited.hs.requestToken('register-msisdn', msisdnBody(fresh()));
+    expectError(refused, 429, 'M_LIMIT_EXCEEDED');
+    expect(json(refused)['retry_after_ms']).toBeGreaterThan(0);
+    expect(Number(refused.response?.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expectSuccess(await limited.hs.requestToken('3pid-msisdn', msisdnBody(fresh())));
+  });
+});
+
+describe('no email validation (noEmail)', () => {
+  test.each(['register-email', 'password-email', '3pid-email'] as const)('%s answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED', async (endpoint) => {
+    expectError(await noEmail.hs.requestToken(endpoint, emailBody(fresh())), 400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED');
+  });
+
+  test('msisdn validation still works', async () => {
+    expectSuccess(await noEmail.hs.requestToken('register-msisdn', msisdnBody(fresh())));
+  });
+});
+
+// ---- bad input ----
+
+interface BadCase {
+  name: string;
+  errcode: string;
+  request(endpoint: EndpointKey, id: FreshIdentity): { json: unknown } | { raw: string };
+}
+
+const without = (body: Record<string, unknown>, field: string) => Object.fromEntries(Object.entries(body).filter(([key]) => key !== field));
+
+const BAD_CASES: BadCase[] = [
+  { name: 'not JSON', errcode: 'M_NOT_JSON', request: () => ({ raw: '{"client_secret": "abc", this is not JSON' }) },
+  { name: 'an empty body', errcode: 'M_NOT_JSON', request: () => ({ raw: '' }) },
+  { name: 'a JSON array', errcode: 'M_BAD_JSON', request: (e, id) => ({ json: [bodyFor(e, id)] }) },
+  { name: 'a JSON string', errcode: 'M_BAD_JSON', request: () => ({ json: 'client_secret' }) },
+  ...['client_secret', 'send_attempt', 'email', 'country', 'phone_number'].map((field) => ({
+    name: `missing ${field}`,
+    errcode: 'M_MISSING_PARAM',
+    request: (e: EndpointKey, id: FreshIdentity) => ({ json: without(bodyFor(e, id), field) }),
+  })),
+  ...Object.entries({ client_secret: 12345, send_attempt: '1', email: 12345, country: 44, phone_number: 7700900123, next_link: true }).map(([field, value]) => ({
+    name: `${field} of the wrong type`,
+    errcode: 'M_INVALID_PARAM',
+    request: (e: EndpointKey, id: FreshIdentity) => ({ json: bodyFor(e, id, { [field]: value }) }),
+  })),
+  { name: 'send_attempt not an integer', errcode: 'M_INVALID_PARAM', request: (e, id) => ({ json: bodyFor(e, id, { send_attempt: 1.5 }) }) },
+  { name: 'client_secret with bad characters', errcode: 'M_INVALID_PARAM', request: (e, id) => ({ json: bodyFor(e, id, { client_secret: 'not/a secret!' }) }) },
+  { name: 'client_secret empty', errcode: 'M_INVALID_PARAM', request: (e, id) => ({ json: bodyFor(e, id, { client_secret: '' }) }) },
+  { name: 'client_secret too long', errcode: 'M_INVALID_PARAM', request: (e, id) => ({ json: bodyFor(e, id, { client_secret: 'a'.repeat(256) }) }) },
+  { name: 'next_link not a URI', errcode: 'M_INVALID_PARAM', request: (e, id) => ({ json: bodyFor(e, id, { next_link: 'not a uri' }) }) },
+];
+
+const EMAIL_BAD_CASES: BadCase[] = ['not an email address', 'no-at-sign', '@example.test', 'local@', 'a@b@c'].map((email) => ({
+  name: `email ${JSON.stringify(email)}`,
+  errcode: 'M_INVALID_PARAM',
+  request: (e, id) => ({ json: emailBody(id, { email }) }),
+}));
+
+const MSISDN_BAD_CASES: BadCase[] = [
+  { country: 'gb', phone_number: '07700900123' },
+  { country: 'GBR', phone_number: '07700900123' },
+  { country: 'GB', phone_number: 'no digits' },
+  { country: 'GB', phone_number: '' },
+  { country: 'GB', phone_number: '0770090012a' },
+].map((number) => ({ name: JSON.stringify(number), errcode: 'M_INVALID_PARAM', request: (e, id) => ({ json: msisdnBody(id, number) }) }));
+
+function casesFor(endpoint: EndpointKey): BadCase[] {
+  const email = endpoint.endsWith('email');
+  const irrelevant = email ? ['country', 'phone_number'] : ['email'];
+  const common = BAD_CASES.filter((c) => !irrelevant.some((field) => c.name.startsWith(`missing ${field}`) || c.name.startsWith(`${field} of`)));
+  return [...common, ...(email ? EMAIL_BAD_CASES : MSISDN_BAD_CASES)];
+}
+
+async function sendBad(t: Target, endpoint: EndpointKey, c: BadCase, id = fresh()): Promise<Exchange> {
+  const request = c.request(endpoint, id);
+  return 'json' in request
+    ? t.hs.requestToken(endpoint, request.json)
+    : t.hs.requestTokenRaw(endpoint, { body: request.raw, headers: { 'content-type': 'application/json' } });
+}
+
+describe('bad input', () => {
+  for (const endpoint of ['register-email', 'password-msisdn'] as const) {
+    test.each(casesFor(endpoint).map((c) => [c.name, c] as const))(`${endpoint}: %s → 400`, async (_name, c) => {
+      const id = fresh();
+      expectError(await sendBad(main, endpoint, c, id), 400, c.errcode);
+      expect(relayed(id)).toEqual([]);
+    });
+  }
+
+  test('every endpoint checks its body', async () => {
+    for (const endpoint of ['register-msisdn', 'password-email', '3pid-email', '3pid-msisdn'] as const) {
+      for (const c of casesFor(endpoint)) expectError(await sendBad(main, endpoint, c), 400, c.errcode);
+    }
+  });
+
+  test('id_server and id_access_token are accepted and ignored; a + number needs no known country', async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { id_server: 'id.example.test', id_access_token: 'abc' })));
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(fresh(), { country: 'ZZ', phone_number: '+44 7700 900123' })));
+  });
+});
+
+// ---- faults: each changes the answer it names ----
+
+async function overLimit(t: Target): Promise<Exchange> {
+  for (;;) {
+    const exchange = await t.hs.requestToken('register-msisdn', msisdnBody(fresh()));
+    if (exchange.response?.status !== 200) return exchange;
+  }
+}
+
+const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
+  'success-500': async () => {
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh())), 500, 'M_UNKNOWN');
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 500, 'M_UNKNOWN');
+  },
+  'success-bad-sid': async () => {
+    const exchange = await main.hs.requestToken('register-email', emailBody(fresh()));
+    expect(json(exchange)['sid']).not.toMatch(SID);
+    expect(verdict(exchange, requestTokenSuccess())).not.toEqual([]);
+  },
+  'success-no-json-content-type': async () => {
+    const exchange = await main.hs.requestToken('register-email', emailBody(fresh()));
+    expect(exchange.response?.headers['content-type']).toBe('text/plain');
+    expect(verdict(exchange, requestTokenSuccess())).toEqual(['expected Content-Type application/json, but Content-Type was text/plain']);
+  },
+  'success-bad-submit-url': async () => {
+    const exchange = await main.hs.requestToken('register-msisdn', msisdnBody(fresh()));
+    expect(json(exchange)['submit_url']).toBe('not a uri');
+    expect(verdict(exchange, requestTokenSuccess())).not.toEqual([]);
+  },
+  'no-mail': async () => {
+    const id = fresh();
+    const since = Date.now();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  },
+  'mail-no-link': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expect(received.validationLink).toBeUndefined();
+    expect(received.links).toEqual([]);
+  },
+  'same-attempt-resends': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    await mail.waitFor(id.email, { timeoutMs: 2_000, after: first.receivedAt });
+  },
+  'higher-attempt-no-resend': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })));
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: first.receivedAt });
+  },
+  'denied-allowed': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { email: id.deniedEmail })));
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, id.deniedMsisdn)));
+  },
+  'denied-wrong-errcode': async () => {
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { email: 'x@denied.test' })), 403, 'M_FORBIDDEN');
+  },
+  'in-use-500': async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    expectError(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other' })), 500, 'M_UNKNOWN');
+  },
+  'in-use-wrong-errcode': async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    expectError(await main.hs.requestToken('3pid-email', emailBody(id, { client_secret: 'other' })), 400, 'M_UNKNOWN');
+  },
+  'password-unbound-in-use': async () => {
+    expectError(await main.hs.requestToken('password-email', emailBody(fresh())), 400, 'M_THREEPID_IN_USE');
+  },
+  'password-bound-not-found': async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    expectError(await main.hs.requestToken('password-email', emailBody(id, { client_secret: 'other' })), 400, 'M_THREEPID_NOT_FOUND');
+  },
+  'medium-not-supported-wrong': async () => {
+    expectError(await noEmail.hs.requestToken('3pid-email', emailBody(fresh())), 400, 'M_UNKNOWN');
+    expectError(await noEmail.hs.requestToken('register-email', emailBody(fresh())), 400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED');
+  },
+  'bad-input-500': async () => {
+    for (const c of casesFor('register-email')) expectError(await sendBad(main, 'register-email', c), 500, 'M_UNKNOWN');
+  },
+  'bad-input-accepted': async () => {
+    for (const c of casesFor('register-msisdn')) expectSuccess(await sendBad(main, 'register-msisdn', c));
+  },
+  'error-body-not-standard': async () => {
+    const exchange = await main.hs.requestToken('password-email', emailBody(fresh()));
+    expect(json(exchange)).toEqual({ errcode: 'M_THREEPID_NOT_FOUND' });
+    expect(verdict(exchange, matrixError(400, 'M_THREEPID_NOT_FOUND'))).not.toEqual([]);
+  },
+  'error-body-plain-text': async () => {
+    const exchange = await main.hs.requestTokenRaw('register-email', { method: 'GET' });
+    expect(exchange.response?.body).toMatch(/^M_UNRECOGNIZED: /);
+    expect(verdict(exchange, matrixError(405, 'M_UNRECOGNIZED'))).not.toEqual([]);
+  },
+  'options-runs-logic': async () => {
+    const id = fresh();
+    await main.hs.requestTokenRaw('register-email', { method: 'OPTIONS', body: JSON.stringify(emailBody(id)) });
+    await mail.waitFor(id.email, { timeoutMs: 2_000 });
+  },
+  'options-404': async () => {
+    expectError(await main.hs.requestTokenRaw('register-email', { method: 'OPTIONS' }), 404, 'M_UNRECOGNIZED');
+  },
+  'no-cors': async () => {
+    const exchange = await main.hs.requestToken('register-email', emailBody(fresh()));
+    expectSuccess(exchange);
+    expect(exchange.response?.headers['access-control-allow-origin']).toBeUndefined();
+  },
+  'wrong-method-404': async () => {
+    expectError(await main.hs.requestTokenRaw('register-email', { method: 'GET' }), 404, 'M_UNRECOGNIZED');
+  },
+  'wrong-method-no-errcode': async () => {
+    const exchange = await main.hs.requestTokenRaw('register-email', { method: 'GET' });
+    expect(exchange.response?.status).toBe(405);
+    expect(json(exchange)['errcode']).toBeUndefined();
+  },
+  'relay-drops-fields': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 3, next_link: 'https://client.example.test/' })));
+    expect(relayed(id)).toEqual([{ client_secret: id.clientSecret, country: 'GB', phone_number: id.msisdn.phone_number, send_attempt: 1 }]);
+  },
+  'relay-error-500-plain': async () => {
+    is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS' }, times: 1 });
+    const exchange = await main.hs.requestToken('register-msisdn', msisdnBody(fresh()));
+    expect(exchange.response?.status).toBe(500);
+    expect(jsonOf(exchange)).toBeUndefined();
+  },
+  'relay-hang': async () => {
+    is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'hang' }, times: 1 });
+    const impatient = client(main.server.url, IDENTITY_TIMEOUT_MS + 200);
+    try {
+      const exchange = await impatient.post('/_matrix/client/v3/register/msisdn/requestToken', msisdnBody(fresh()));
+      expect(exchange.response).toBeUndefined();
+      expect(exchange.error).toMatch(/no complete answer/);
+    } finally {
+      await impatient.close();
+    }
+  },
+  'privacy-leak': async () => {
+    const id = fresh();
+    await privacy.accounts.withBoundEmail(id);
+    expectError(await privacy.hs.requestToken('register-email', emailBody(id, { client_secret: 'other' })), 400, 'M_THREEPID_IN_USE');
+    expectError(await privacy.hs.requestToken('password-email', emailBody(fresh())), 400, 'M_THREEPID_NOT_FOUND');
+  },
+  'privacy-timing-leak': async () => {
+    const id = fresh();
+    await privacy.accounts.withBoundEmail(id);
+    const bound = await privacy.hs.requestToken('register-email', emailBody(id, { client_secret: 'other' }));
+    const unbound = await privacy.hs.requestToken('register-email', emailBody(fresh()));
+    expectSuccess(bound);
+    expectSuccess(unbound);
+    expect(bound.durationMs).toBeGreaterThanOrEqual(395);
+    expect(bound.durationMs).toBeGreaterThan(unbound.durationMs);
+  },
+  'rate-limit-no-retry': async () => {
+    const refused = await overLimit(limited);
+    expectError(refused, 429, 'M_LIMIT_EXCEEDED');
+    expect(refused.response?.headers['retry-after']).toBeUndefined();
+    expect(json(refused)['retry_after_ms']).toBeUndefined();
+  },
+  'rate-limit-wrong-errcode': async () => {
+    expectError(await overLimit(limited), 429, 'M_UNKNOWN');
+  },
+  'rate-limit-400': async () => {
+    expectError(await overLimit(limited), 400, 'M_LIMIT_EXCEEDED');
+  },
+  'client-secret-unchecked': async () => {
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: 'not/a secret!' })));
+  },
+  'email-unchecked': async () => {
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { email: 'not an email address' })));
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: '' })), 400, 'M_INVALID_PARAM');
+  },
+};
+
+describe('faults', () => {
+  test.each(Object.keys(FAULTS) as Fault[])('%s', async (fault) => {
+    for (const t of targets) t.server.setFaults([fault]);
+    await FAULT_CHECKS[fault]();
+  });
+
+  test('an unknown fault name is refused', () => {
+    expect(() => main.server.setFaults(['no-such-fault' as Fault])).toThrow(/unknown faults: no-such-fault/);
+  });
+});

@@ -1,0 +1,455 @@
+// A small, spec-conformant (v1.19) homeserver for the six requestToken endpoints and the
+// flows they start, on 127.0.0.1, for the suite's self-tests: a scenario must pass against it
+// as it is, and fail against it with the fault that breaks what the scenario checks.
+//
+//   const hs = new ReferenceHomeserver({ identityPort: is.port, smtpPort: mail.port });
+//   await hs.start();            // hs.url, hs.registrationSharedSecret
+//   hs.setFaults(['denied-allowed']);
+//   await hs.stop();
+//
+// Email: the server mails a link to itself (GET /_matrix/client/v3/reference/submit_token).
+// Msisdn: delegated to the identity service's v1 API at identityPort; the client submits the
+// texted token to the answer's submit_url, which the server forwards to the identity service.
+// Accounts: Synapse's shared-secret admin registration, /account/3pid/add with password UIA,
+// and GET /account/3pid.
+
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Accounts } from './accounts.js';
+import { canonicalEmail, emailDomain } from './addresses.js';
+import { FAULTS, isFault, type Fault } from './faults.js';
+import { callIdentityService, type RelayOptions } from './identity-relay.js';
+import { linklessValidationMail, Mailer, ownerNoticeMail, validationMail, type Mail } from './mailer.js';
+import { RateLimiter } from './rate-limiter.js';
+import { BadInput, htmlReply, jsonReply, MatrixError, RelayError, type Reply } from './replies.js';
+import { Fields, OPAQUE_ID, parseTokenRequest, type Medium, type TokenRequest } from './request-body.js';
+import { newSid, Sessions, type ValidationSession } from './sessions.js';
+
+export { ALL_FAULTS, FAULTS, type Fault } from './faults.js';
+
+export interface ReferenceHomeserverOptions {
+  /** The fake identity service msisdn validation is delegated to (its v1 API, plain HTTP). */
+  identityPort: number;
+  /** The SMTP server validation mails go to. */
+  smtpPort: number;
+  /** Bound and unbound addresses answer alike (Synapse's `request_token_inhibit_3pid_errors`). */
+  privacy?: boolean;
+  /** More than `burst` requestTokens per (endpoint, client IP) within 60 s answer 429. */
+  rateLimit?: { burst: number };
+  /** Email addresses at this domain are denied. Default 'denied.test'. */
+  deniedEmailDomain?: string;
+  /** Msisdns whose canonical form starts with this are denied. Default '1'. */
+  deniedMsisdnPrefix?: string;
+  /** The server validates no email addresses: every email requestToken answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED. */
+  noEmail?: boolean;
+  /** How long to wait for the identity service before answering 502. Default 5000. */
+  identityTimeoutMs?: number;
+  faults?: Fault[];
+}
+
+type Purpose = 'register' | 'password' | '3pid';
+
+/** The six endpoints, keyed as the suite keys them. */
+const REQUEST_TOKEN_ENDPOINTS: Readonly<Record<string, { path: string; purpose: Purpose; medium: Medium }>> = {
+  'register-email': { path: '/register/email/requestToken', purpose: 'register', medium: 'email' },
+  'register-msisdn': { path: '/register/msisdn/requestToken', purpose: 'register', medium: 'msisdn' },
+  'password-email': { path: '/account/password/email/requestToken', purpose: 'password', medium: 'email' },
+  'password-msisdn': { path: '/account/password/msisdn/requestToken', purpose: 'password', medium: 'msisdn' },
+  '3pid-email': { path: '/account/3pid/email/requestToken', purpose: '3pid', medium: 'email' },
+  '3pid-msisdn': { path: '/account/3pid/msisdn/requestToken', purpose: '3pid', medium: 'msisdn' },
+};
+
+const CLIENT_PREFIXES = ['/_matrix/client/r0', '/_matrix/client/v3'];
+export const EMAIL_SUBMIT_PATH = '/_matrix/client/v3/reference/submit_token';
+export const MSISDN_SUBMIT_PATH = '/_matrix/client/v3/reference/msisdn/submit_token';
+const ADMIN_REGISTER_PATH = '/_synapse/admin/v1/register';
+
+const VERSIONS = ['r0.6.1', ...Array.from({ length: 15 }, (_, i) => `v1.${i + 1}`)];
+const SERVER_NAME = 'reference.test';
+const DEFAULT_IDENTITY_TIMEOUT_MS = 5_000;
+const PRIVACY_TIMING_LEAK_MS = 400;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** "The recommended CORS headers to be returned by servers on all requests" (Web Browser Clients). */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization',
+};
+
+interface Incoming {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: string;
+  clientIp: string;
+}
+
+interface Route {
+  method: 'GET' | 'POST';
+  paths: string[];
+  handle(request: Incoming): Reply | Promise<Reply>;
+}
+
+export class ReferenceHomeserver {
+  readonly registrationSharedSecret = randomBytes(16).toString('hex');
+
+  private faults = new Set<Fault>();
+  private server: Server | undefined;
+  private port: number | undefined;
+  private stopController = new AbortController();
+  private mailer: Mailer | undefined;
+  private readonly sessions = new Sessions();
+  private readonly accounts = new Accounts(SERVER_NAME, this.registrationSharedSecret);
+  private readonly limiter: RateLimiter | undefined;
+  private readonly routes: Route[];
+
+  constructor(private readonly options: ReferenceHomeserverOptions) {
+    this.setFaults(options.faults ?? []);
+    this.limiter = options.rateLimit && new RateLimiter(options.rateLimit.burst);
+    const client = (suffix: string) => CLIENT_PREFIXES.map((prefix) => prefix + suffix);
+    // prettier-ignore
+    this.routes = [
+      { method: 'GET',  paths: ['/_matrix/client/versions'],  handle: () => jsonReply({ versions: VERSIONS, unstable_features: {} }) },
+      ...Object.entries(REQUEST_TOKEN_ENDPOINTS).map(([key, endpoint]): Route => (
+        { method: 'POST', paths: client(endpoint.path),     handle: (request) => this.requestToken(key, request) })),
+      { method: 'POST', paths: client('/account/3pid/add'), handle: (request) => this.addThreepid(request) },
+      { method: 'GET',  paths: client('/account/3pid'),     handle: (request) => this.listThreepids(request) },
+      { method: 'GET',  paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailToken(request) },
+      { method: 'POST', paths: [MSISDN_SUBMIT_PATH],         handle: (request) => this.submitMsisdnToken(request) },
+      { method: 'GET',  paths: [ADMIN_REGISTER_PATH],        handle: () => jsonReply({ nonce: this.accounts.issueNonce() }) },
+      { method: 'POST', paths: [ADMIN_REGISTER_PATH],        handle: (request) => jsonReply(this.accounts.registerWithSharedSecret(Fields.of(request.body))) },
+    ];
+  }
+
+  async start(): Promise<void> {
+    if (this.server !== undefined) throw new Error('ReferenceHomeserver is already started');
+    this.stopController = new AbortController();
+    this.mailer = new Mailer(this.options.smtpPort);
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: 0, host: '127.0.0.1' }, () => resolve());
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  /** Ends every connection, hung requests included; aborts calls to the identity service. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return;
+    this.server = undefined;
+    this.stopController.abort();
+    this.mailer?.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  get url(): string {
+    if (this.port === undefined) throw new Error('ReferenceHomeserver is not started');
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Replaces the active faults; [] makes the server conformant again. */
+  setFaults(faults: readonly Fault[]): void {
+    const unknown = faults.filter((fault) => !isFault(fault));
+    if (unknown.length > 0) throw new Error(`unknown faults: ${unknown.join(', ')} (known: ${Object.keys(FAULTS).join(', ')})`);
+    this.faults = new Set(faults);
+  }
+
+  get activeFaults(): Fault[] {
+    return [...this.faults];
+  }
+
+  private has(fault: Fault): boolean {
+    return this.faults.has(fault);
+  }
+
+  // ---- HTTP: routing, OPTIONS, 404/405, errors, headers ----
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (body === undefined) return this.send(res, this.errorReply(new MatrixError(413, 'M_TOO_LARGE', 'Request body too large')));
+    const target = new URL(req.url ?? '/', 'http://placeholder');
+    const request: Incoming = {
+      method: req.method ?? 'GET',
+      path: target.pathname,
+      query: target.searchParams,
+      headers: req.headers,
+      body,
+      clientIp: req.socket.remoteAddress ?? '',
+    };
+    let reply: Reply;
+    try {
+      reply = await this.dispatch(request);
+    } catch (error) {
+      reply = this.errorReply(error);
+    }
+    this.send(res, reply);
+  }
+
+  private dispatch(request: Incoming): Reply | Promise<Reply> {
+    const routes = this.routes.filter((route) => route.paths.includes(request.path));
+    if (routes.length === 0) throw new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+
+    if (request.method === 'OPTIONS') {
+      if (this.has('options-404')) throw new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+      const post = routes.find((route) => route.method === 'POST');
+      if (this.has('options-runs-logic') && post) return post.handle(request);
+      // "The server MUST NOT perform any logic defined for the endpoints" on OPTIONS.
+      return jsonReply({});
+    }
+
+    const route = routes.find((r) => r.method === request.method);
+    if (route !== undefined) return route.handle(request);
+    const allow = { allow: [...routes.map((r) => r.method), 'OPTIONS'].join(', ') };
+    if (this.has('wrong-method-404')) throw new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+    if (this.has('wrong-method-no-errcode')) return { status: 405, body: { error: 'Method not allowed' }, headers: allow };
+    throw new MatrixError(405, 'M_UNRECOGNIZED', 'Unrecognized request method', {}, allow);
+  }
+
+  private errorReply(error: unknown): Reply {
+    if (error instanceof RelayError && this.has('relay-error-500-plain')) {
+      return { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
+    }
+    // Anything else thrown is a bug in this server: answered as a broken server would.
+    const matrix = error instanceof MatrixError ? error : new MatrixError(500, 'M_UNKNOWN', `Internal server error: ${String(error)}`);
+    const { status, errcode, message, extra, headers } = matrix;
+    if (this.has('error-body-plain-text')) return { status, body: `${errcode}: ${message}`, contentType: 'text/plain', headers };
+    const body = this.has('error-body-not-standard') ? { errcode, ...extra } : { errcode, error: message, ...extra };
+    return { status, body, headers };
+  }
+
+  private send(res: ServerResponse, reply: Reply): void {
+    if (res.destroyed || res.headersSent) return;
+    const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status, {
+      server: 'reference/1.0',
+      ...(this.has('no-cors') ? {} : CORS_HEADERS),
+      'content-type': reply.contentType ?? 'application/json',
+      'content-length': Buffer.byteLength(payload),
+      ...reply.headers,
+    });
+    res.end(payload);
+  }
+
+  // ---- The requestToken endpoints ----
+
+  private async requestToken(key: string, request: Incoming): Promise<Reply> {
+    const { purpose, medium } = REQUEST_TOKEN_ENDPOINTS[key]!;
+    this.enforceRateLimit(key, request);
+
+    let token: TokenRequest;
+    try {
+      token = parseTokenRequest(medium, request.body, {
+        clientSecretUnchecked: this.has('client-secret-unchecked'),
+        emailUnchecked: this.has('email-unchecked'),
+      });
+    } catch (error) {
+      if (error instanceof BadInput && this.has('bad-input-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
+      if (error instanceof BadInput && this.has('bad-input-accepted')) return this.tokenSuccess(medium, newSid());
+      throw error;
+    }
+
+    if (medium === 'email' && this.options.noEmail) {
+      const errcode = purpose === '3pid' && this.has('medium-not-supported-wrong') ? 'M_UNKNOWN' : 'M_THREEPID_MEDIUM_NOT_SUPPORTED';
+      throw new MatrixError(400, errcode, 'This server does not validate email addresses');
+    }
+    if (this.isDenied(token) && !this.has('denied-allowed')) {
+      const errcode = this.has('denied-wrong-errcode') ? 'M_FORBIDDEN' : 'M_THREEPID_DENIED';
+      throw new MatrixError(403, errcode, 'Third-party identifier is not allowed');
+    }
+
+    const owner = this.accounts.ownerOf(medium, token.address);
+    if (owner !== undefined && this.options.privacy && this.has('privacy-timing-leak')) await delay(PRIVACY_TIMING_LEAK_MS);
+    const hide = (this.options.privacy ?? false) && !this.has('privacy-leak');
+    if (purpose === 'password') {
+      if (owner === undefined) {
+        if (this.has('password-unbound-in-use')) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+        if (!hide) throw new MatrixError(400, 'M_THREEPID_NOT_FOUND', 'No account is associated with this address');
+        return this.startDecoy(token, undefined);
+      }
+      if (this.has('password-bound-not-found')) throw new MatrixError(400, 'M_THREEPID_NOT_FOUND', 'No account is associated with this address');
+    } else if (owner !== undefined) {
+      if (this.has('in-use-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
+      if (this.has('in-use-wrong-errcode')) throw new MatrixError(400, 'M_UNKNOWN', 'Third-party identifier already in use');
+      if (!hide) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+      return this.startDecoy(token, medium === 'email' ? ownerNoticeMail(token.address) : undefined);
+    }
+    return medium === 'email' ? this.startEmailValidation(token) : this.startMsisdnValidation(token);
+  }
+
+  private enforceRateLimit(key: string, request: Incoming): void {
+    const retryAfterMs = this.limiter?.take(`${key}\0${request.clientIp}`, Date.now());
+    if (retryAfterMs === undefined) return;
+    const status = this.has('rate-limit-400') ? 400 : 429;
+    const errcode = this.has('rate-limit-wrong-errcode') ? 'M_UNKNOWN' : 'M_LIMIT_EXCEEDED';
+    if (this.has('rate-limit-no-retry')) throw new MatrixError(status, errcode, 'Too many requests');
+    throw new MatrixError(status, errcode, 'Too many requests', { retry_after_ms: retryAfterMs }, {
+      'retry-after': String(Math.ceil(retryAfterMs / 1000)),
+    });
+  }
+
+  private isDenied(token: TokenRequest): boolean {
+    if (token.medium === 'email') return emailDomain(token.address) === (this.options.deniedEmailDomain ?? 'denied.test');
+    return token.address.startsWith(this.options.deniedMsisdnPrefix ?? '1');
+  }
+
+  /** send_attempt: a new session mails; a higher attempt mails again; the same one does not. */
+  private async startEmailValidation(token: TokenRequest): Promise<Reply> {
+    let session = this.sessions.find('email', token.address, token.clientSecret);
+    let mail: boolean;
+    if (session === undefined || session.decoy) {
+      session = this.sessions.create(token);
+      mail = true;
+    } else if (token.sendAttempt > session.sendAttempt) {
+      session.sendAttempt = token.sendAttempt;
+      mail = !this.has('higher-attempt-no-resend');
+    } else {
+      mail = this.has('same-attempt-resends');
+    }
+    // `email-unchecked` lets through addresses no mail can go to.
+    if (mail && !this.has('no-mail') && canonicalEmail(session.address) !== undefined) {
+      await this.mail(this.has('mail-no-link') ? linklessValidationMail(session.address, session.token) : validationMail(session.address, this.linkFor(session)));
+    }
+    return this.tokenSuccess('email', session.sid);
+  }
+
+  /** The identity service owns msisdn sessions and their send_attempt; every request goes to it. */
+  private async startMsisdnValidation(token: TokenRequest): Promise<Reply> {
+    const dropFields = this.has('relay-drops-fields');
+    const answer = await callIdentityService(this.relayOptions(), '/validate/msisdn/requestToken', {
+      client_secret: token.clientSecret,
+      country: token.country,
+      phone_number: token.phoneNumber,
+      send_attempt: dropFields ? 1 : token.sendAttempt,
+      ...(token.nextLink !== undefined && !dropFields && { next_link: token.nextLink }),
+    });
+    const sid = answer['sid'];
+    if (typeof sid !== 'string' || !OPAQUE_ID.test(sid)) {
+      throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid');
+    }
+    const session = this.sessions.find('msisdn', token.address, token.clientSecret);
+    if (session?.sid === sid) session.sendAttempt = Math.max(session.sendAttempt, token.sendAttempt);
+    else this.sessions.create({ ...token, sid });
+    return this.tokenSuccess('msisdn', sid);
+  }
+
+  /**
+   * Privacy mode's answer for an address it must not reveal as bound (or unbound): a session
+   * that looks like any other but can never be validated. `notice` is mailed instead of a link.
+   */
+  private async startDecoy(token: TokenRequest, notice: Mail | undefined): Promise<Reply> {
+    const existing = this.sessions.find(token.medium, token.address, token.clientSecret);
+    if (existing !== undefined && token.sendAttempt <= existing.sendAttempt) return this.tokenSuccess(token.medium, existing.sid);
+    const session = existing ?? this.sessions.create({ ...token, decoy: true });
+    session.sendAttempt = token.sendAttempt;
+    if (notice !== undefined && !this.has('no-mail')) await this.mail(notice);
+    return this.tokenSuccess(token.medium, session.sid);
+  }
+
+  private tokenSuccess(medium: Medium, sid: string): Reply {
+    if (this.has('success-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
+    const body: Record<string, unknown> = { sid: this.has('success-bad-sid') ? `${sid} /!` : sid };
+    if (medium === 'msisdn') body['submit_url'] = this.url + MSISDN_SUBMIT_PATH;
+    if (this.has('success-bad-submit-url')) body['submit_url'] = 'not a uri';
+    return { status: 200, body, ...(this.has('success-no-json-content-type') && { contentType: 'text/plain' }) };
+  }
+
+  private linkFor(session: ValidationSession): string {
+    const query = new URLSearchParams({ token: session.token, client_secret: session.clientSecret, sid: session.sid });
+    return `${this.url}${EMAIL_SUBMIT_PATH}?${query}`;
+  }
+
+  /**
+   * Sends before answering, so that a failed send is a 500 and a test sees the mail as soon as
+   * it has the answer. Except in privacy mode: there the mail goes out after the answer, or
+   * answer times would tell "mailed" (bound, for password reset) from "not mailed" (unbound).
+   */
+  private async mail(mail: Mail): Promise<void> {
+    const sending = this.mailer!.send(mail);
+    if (this.options.privacy) {
+      sending.catch(() => {}); // nobody to tell: the answer has gone
+      return;
+    }
+    try {
+      await sending;
+    } catch (error) {
+      throw new MatrixError(500, 'M_UNKNOWN', `Could not send the mail: ${(error as Error).message}`);
+    }
+  }
+
+  private relayOptions(): RelayOptions {
+    return {
+      identityPort: this.options.identityPort,
+      timeoutMs: this.has('relay-hang') ? undefined : (this.options.identityTimeoutMs ?? DEFAULT_IDENTITY_TIMEOUT_MS),
+      stopSignal: this.stopController.signal,
+    };
+  }
+
+  // ---- Completing validation, and binding ----
+
+  /** The mailed link: a GET validates the session. */
+  private submitEmailToken(request: Incoming): Reply {
+    const [sid, clientSecret, token] = ['sid', 'client_secret', 'token'].map((name) => request.query.get(name) ?? '');
+    const session = this.sessions.open(sid!, clientSecret!);
+    if (session === undefined || session.decoy || session.medium !== 'email' || session.token !== token) {
+      return htmlReply(400, 'This validation link is not valid.');
+    }
+    session.validated = true;
+    return htmlReply(200, 'Your email address has been validated. You may now return to your client.');
+  }
+
+  /** The msisdn submit_url: `{sid, client_secret, token}`, checked by the identity service. */
+  private async submitMsisdnToken(request: Incoming): Promise<Reply> {
+    const fields = Fields.of(request.body).require('sid', 'client_secret', 'token');
+    const sid = fields.string('sid');
+    const clientSecret = fields.string('client_secret');
+    const token = fields.string('token');
+    const answer = await callIdentityService(this.relayOptions(), '/validate/msisdn/submitToken', { sid, client_secret: clientSecret, token });
+    const success = answer['success'] === true;
+    const session = this.sessions.open(sid, clientSecret);
+    if (success && session !== undefined && !session.decoy) session.validated = true;
+    return jsonReply({ success });
+  }
+
+  /** POST /account/3pid/add: binds a validated address to the caller, behind password UIA. */
+  private addThreepid(request: Incoming): Reply {
+    const userId = this.accounts.authenticate(request.headers.authorization);
+    const fields = Fields.of(request.body).require('client_secret', 'sid');
+    const clientSecret = fields.string('client_secret');
+    const sid = fields.string('sid');
+    const challenge = this.accounts.passwordChallenge(userId, fields.values['auth']);
+    if (challenge !== undefined) return challenge;
+    const session = this.sessions.open(sid, clientSecret);
+    if (session === undefined || session.decoy || !session.validated) {
+      throw new MatrixError(400, 'M_THREEPID_AUTH_FAILED', 'This third-party identifier has not been validated');
+    }
+    const owner = this.accounts.ownerOf(session.medium, session.address);
+    if (owner !== undefined && owner !== userId) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+    this.accounts.bind(userId, session.medium, session.address);
+    return jsonReply({});
+  }
+
+  private listThreepids(request: Incoming): Reply {
+    return jsonReply({ threepids: this.accounts.threepidsOf(this.accounts.authenticate(request.headers.authorization)) });
+  }
+}
+
+/** The whole body as text; undefined when it is larger than MAX_BODY_BYTES (read to the end all the same). */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  }
+  return size <= MAX_BODY_BYTES ? Buffer.concat(chunks).toString('utf8') : undefined;
+}

@@ -1,0 +1,66 @@
+// Validation sessions, keyed by (medium, canonical address, client_secret) so that a retry
+// with the same send_attempt finds the session it started.
+
+import { randomBytes } from 'node:crypto';
+import type { Medium } from './request-body.js';
+
+export interface ValidationSession {
+  readonly sid: string;
+  readonly medium: Medium;
+  readonly address: string;
+  readonly clientSecret: string;
+  /** The highest send_attempt seen. */
+  sendAttempt: number;
+  /** For email: what the mailed link carries. Msisdn tokens belong to the identity service. */
+  readonly token: string;
+  validated: boolean;
+  /** Started to hide that an address is (or is not) bound: it can never be validated. */
+  readonly decoy: boolean;
+}
+
+export type NewSession = Pick<ValidationSession, 'medium' | 'address' | 'clientSecret' | 'sendAttempt'> & {
+  /** The identity service's sid, for msisdn; a fresh one otherwise. */
+  sid?: string;
+  decoy?: boolean;
+};
+
+/** base64url's alphabet is within the spec's `[0-9a-zA-Z.=_-]`. */
+export function newSid(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+export class Sessions {
+  private readonly byScope = new Map<string, ValidationSession>();
+  private readonly bySid = new Map<string, ValidationSession>();
+
+  find(medium: Medium, address: string, clientSecret: string): ValidationSession | undefined {
+    return this.byScope.get(scope(medium, address, clientSecret));
+  }
+
+  /** Starts a session, replacing any in the same scope. */
+  create(request: NewSession): ValidationSession {
+    const session: ValidationSession = {
+      sid: request.sid ?? newSid(),
+      medium: request.medium,
+      address: request.address,
+      clientSecret: request.clientSecret,
+      sendAttempt: request.sendAttempt,
+      token: randomBytes(24).toString('base64url'),
+      validated: false,
+      decoy: request.decoy ?? false,
+    };
+    this.byScope.set(scope(session.medium, session.address, session.clientSecret), session);
+    this.bySid.set(session.sid, session);
+    return session;
+  }
+
+  /** The session these credentials name; a wrong client_secret is no session at all. */
+  open(sid: string, clientSecret: string): ValidationSession | undefined {
+    const session = this.bySid.get(sid);
+    return session?.clientSecret === clientSecret ? session : undefined;
+  }
+}
+
+function scope(medium: Medium, address: string, clientSecret: string): string {
+  return [medium, address, clientSecret].join('\0');
+}
