@@ -34,6 +34,7 @@ import {
   scrubbedEnvironment,
   startLocalServer,
   stderrLog,
+  type LocalLaunchOptions,
   type Log,
 } from './local-server.js';
 
@@ -262,22 +263,13 @@ export function dendriteArguments(configFile: string, port: number): string[] {
 // =============================================================================================
 // Launching
 
-export interface LaunchDendriteOptions {
+export interface LaunchDendriteOptions extends LocalLaunchOptions {
   /** The harness's fake identity service, serving HTTPS on 127.0.0.1 (`tls: true`). */
   identityPort: number;
   /** Accepted for symmetry with Synapse and ignored: Dendrite sends no mail. */
   smtpPort?: number;
-  /** Client port on 127.0.0.1. Default: a free one. */
-  port?: number;
-  /** Default: a new temporary folder. */
-  workDir?: string;
-  /** Keep the work folder after stop(). Default false for a temporary folder, true for a given one. */
-  keepWorkDir?: boolean;
   /** How long Dendrite may take to answer /versions. Default 60 s. */
   startTimeoutMs?: number;
-  version?: string;
-  cacheDir?: string;
-  log?: Log;
 }
 
 export const DENDRITE_SERVER_NAME = 'localhost';

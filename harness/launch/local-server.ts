@@ -155,22 +155,29 @@ export function randomSecret(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** What every local launcher takes besides its own server's settings. */
+export interface LocalLaunchOptions {
+  /** Client port on 127.0.0.1. Default: a free one. */
+  port?: number;
+  /** Default: a new temporary folder. */
+  workDir?: string;
+  /** Keep the work folder after stop(). Default false for a temporary folder, true for a given one. */
+  keepWorkDir?: boolean;
+  version?: string;
+  cacheDir?: string;
+  log?: Log;
+}
+
 export interface LocalServerCommand {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
 }
 
-export interface StartLocalServerOptions {
+export interface StartLocalServerOptions extends Pick<LocalLaunchOptions, 'port' | 'workDir' | 'keepWorkDir'> {
   /** As log lines name the server: "Synapse". */
   name: string;
   version: string;
-  /** Default: a new temporary folder. */
-  workDir?: string;
-  /** Keep the work folder after stop(). Default false for a temporary folder, true for a given one. */
-  keepWorkDir?: boolean;
-  /** Client port on 127.0.0.1. Default: a free one. */
-  port?: number;
   /** The server's stdout and stderr, in the work folder. */
   logFileName: string;
   /** How long the server may take to answer /versions. */

@@ -19,6 +19,7 @@ import {
   scrubbedEnvironment,
   startLocalServer,
   stderrLog,
+  type LocalLaunchOptions,
   type Log,
 } from './local-server.js';
 
@@ -230,23 +231,14 @@ function findPackageFile(relativePath: string): string {
 // =============================================================================================
 // Launching
 
-export interface LaunchSynapseOptions {
+export interface LaunchSynapseOptions extends LocalLaunchOptions {
   /** The harness's fake identity service (plain HTTP on 127.0.0.1): Synapse's msisdn delegate. */
   identityPort: number;
   /** The harness's SMTP sink on 127.0.0.1. */
   smtpPort: number;
-  /** Client port on 127.0.0.1. Default: a free one. */
-  port?: number;
   variant?: SynapseVariant;
-  /** Default: a new temporary folder. */
-  workDir?: string;
-  /** Keep the work folder after stop(). Default false for a temporary folder, true for a given one. */
-  keepWorkDir?: boolean;
   /** How long Synapse may take to answer /versions. Default 120 s. */
   startTimeoutMs?: number;
-  version?: string;
-  cacheDir?: string;
-  log?: Log;
 }
 
 export type LaunchedHomeserver = Launched<'synapse'>;
@@ -289,6 +281,7 @@ export async function launchSynapse(options: LaunchSynapseOptions): Promise<Laun
       return {
         command: python,
         args: ['-m', 'synapse.app.homeserver', '-c', configFile],
+        // Unbuffered, so that the log holds Synapse's last lines when it dies during start.
         env: { ...scrubbedEnvironment(PROXY_VARIABLES), PYTHONUNBUFFERED: '1' },
       };
     },

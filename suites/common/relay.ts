@@ -29,21 +29,21 @@ function anyStandardError(): Matcher[] {
 export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   const delegated = kit.medium === 'msisdn' ? 'msisdn-by-identity-service' : 'email-via-id-server';
   const needs = [kit.validates, delegated, ...bindingNeeds(kit, state)] as const;
-  const REQUEST_TOKEN = `/validate/${kit.medium}/requestToken`;
-  const PROXY_REF = proxyRef(endpoint, kit);
+  const requestTokenPath = `/validate/${kit.medium}/requestToken`;
+  const proxySection = proxyRef(endpoint, kit);
   const address = (identity: FreshIdentity) =>
     kit.medium === 'email' ? { email: identity.email } : { ...identity.msisdn };
   const withFault = (name: string, title: string, level: 'must' | 'should', fault: Fault, expected: Matcher[], timeoutMs?: number): ScenarioDraft => ({
     name,
     title,
     level,
-    specRef: `${PROXY_REF}; ${REF.standardError}`,
+    specRef: `${proxySection}; ${REF.standardError}`,
     since: 'r0.4.0',
     needs,
     ...(timeoutMs && { slow: true }),
     async run(context) {
       const identity = await subject(context, kit, state);
-      context.is.inject({ path: REQUEST_TOKEN, fault, times: 1 });
+      context.is.inject({ path: requestTokenPath, fault, times: 1 });
       const sentAt = Date.now();
       const exchange = await context.hs.http.send({
         method: 'POST',
@@ -53,7 +53,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       });
       context.must.match(exchange, expected);
       // Only an answer to a failure the server actually met says anything about its relay.
-      if (!context.is.requestsTo(REQUEST_TOKEN).some((r) => r.receivedAt >= sentAt)) {
+      if (!context.is.requestsTo(requestTokenPath).some((r) => r.receivedAt >= sentAt)) {
         throw new Error('the request never reached the identity service, so the server did not relay its failure');
       }
       context.observe(describeError(exchange));
@@ -64,7 +64,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       name: 'relay-forwards-request',
       title: `The identity service receives the client_secret, ${kit.medium === 'email' ? 'email' : 'country, phone_number'} and send_attempt the client sent, and its sid comes back`,
       level: 'must',
-      specRef: `${PROXY_REF}; v1.19 Identity Service API, POST /_matrix/identity/v2/validate/${kit.medium}/requestToken (request body)`,
+      specRef: `${proxySection}; v1.19 Identity Service API, POST /_matrix/identity/v2/validate/${kit.medium}/requestToken (request body)`,
       since: 'r0.4.0',
       needs,
       async run(context) {
@@ -72,7 +72,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
         const sentAt = Date.now();
         const answer = await context.hs.requestToken(endpoint, kit.body(identity));
         context.must.match(answer, status(200));
-        const forwarded = context.is.requestsTo(REQUEST_TOKEN).filter((r) => r.receivedAt >= sentAt).at(-1);
+        const forwarded = context.is.requestsTo(requestTokenPath).filter((r) => r.receivedAt >= sentAt).at(-1);
         expectForwarded(forwarded, { client_secret: identity.clientSecret, ...address(identity), send_attempt: 1 });
         const session = context.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === kit.medium);
         const sid = (jsonOf(answer) as { sid?: unknown } | undefined)?.sid;
@@ -86,7 +86,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       name: 'relay-forwards-next-link',
       title: 'The identity service receives the next_link the client sent',
       level: 'should',
-      specRef: `${PROXY_REF}; v1.19 Identity Service API, validate/${kit.medium}/requestToken: next_link`,
+      specRef: `${proxySection}; v1.19 Identity Service API, validate/${kit.medium}/requestToken: next_link`,
       since: 'r0.5.0',
       needs,
       async run(context) {
@@ -94,7 +94,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
         const nextLink = 'https://client.example.test/validated';
         const sentAt = Date.now();
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { next_link: nextLink })), status(200));
-        const forwarded = context.is.requestsTo(REQUEST_TOKEN).filter((r) => r.receivedAt >= sentAt).at(-1);
+        const forwarded = context.is.requestsTo(requestTokenPath).filter((r) => r.receivedAt >= sentAt).at(-1);
         expectForwarded(forwarded, { next_link: nextLink });
       },
     },
