@@ -30,7 +30,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       needs: [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const sentAt = Date.now();
+        const sentAt = kit.mark(context, identity);
         const exchange = await context.hs.requestTokenRaw(endpoint, {
           method: 'OPTIONS',
           body: JSON.stringify(kit.body(identity)),
@@ -39,7 +39,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
         context.must.match(exchange, successStatus());
         await kit.expectNoSend(context, identity, sentAt);
         // The same request as a POST does send: so the quiet above was the OPTIONS's doing.
-        const postedAt = Date.now();
+        const postedAt = kit.mark(context, identity);
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
         await kit.waitForSend(context, identity, postedAt);
       },

@@ -12,6 +12,15 @@ export const QUIET_WINDOW_MS = 2_000;
 
 type Sends = Pick<ScenarioContext, 'mailbox' | 'is' | 'profile'>;
 
+/**
+ * Where the outboxes stood before a request: what came after it is the request's doing.
+ * Counts, not clock readings: a fast server sends within the millisecond it was asked in.
+ */
+export interface SendMark {
+  mails: number;
+  texts: number;
+}
+
 export interface MediumKit {
   medium: Medium;
   /** "email address" / "phone number", for titles. */
@@ -30,10 +39,12 @@ export interface MediumKit {
   deniedBody(identity: FreshIdentity): Record<string, unknown>;
   required: readonly string[];
   wrongTypes: Readonly<Record<string, unknown>>;
-  /** Resolves once a validation message for the identity was sent after `since`. */
-  waitForSend(context: Sends, identity: FreshIdentity, since: number): Promise<void>;
-  /** Rejects if a validation message for the identity is sent after `since`. */
-  expectNoSend(context: Sends, identity: FreshIdentity, since: number): Promise<void>;
+  /** Notes where the identity's outboxes stand, before a request. */
+  mark(context: Sends, identity: FreshIdentity): SendMark;
+  /** Resolves once a validation message for the identity was sent after the mark. */
+  waitForSend(context: Sends, identity: FreshIdentity, since: SendMark): Promise<void>;
+  /** Rejects if a validation message for the identity is sent after the mark. */
+  expectNoSend(context: Sends, identity: FreshIdentity, since: SendMark): Promise<void>;
   bind(context: Pick<ScenarioContext, 'accounts'>, identity: FreshIdentity): Promise<Account>;
 }
 
@@ -55,14 +66,17 @@ export const EMAIL: MediumKit = {
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
   required: ['client_secret', 'email', 'send_attempt'],
   wrongTypes: { client_secret: 12345, email: 12345, send_attempt: '1' },
+  mark: (context, identity) => ({ mails: context.mailbox.mailbox(identity.email).length, texts: context.is.sent.length }),
   async waitForSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectSent(context, 'email', identity.email, since);
-    const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+    const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, count: since.mails + 1 });
     if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link:\n${mail.text}`);
   },
   async expectNoSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectNotSent(context, 'email', identity.email, since);
-    await context.mailbox.expectQuiet(identity.email, { forMs: QUIET_WINDOW_MS, after: since });
+    await quietWindow();
+    const mails = context.mailbox.mailbox(identity.email).slice(since.mails);
+    if (mails.length) throw new Error(`a further mail went to ${identity.email}: "${mails[0]!.subject}"`);
   },
   bind: ({ accounts }, identity) => accounts.withBoundEmail(identity),
 };
@@ -73,20 +87,24 @@ export const EMAIL: MediumKit = {
  * send_attempt. The service is called within the homeserver's request, so by the time the
  * homeserver has answered, the send has happened or never will.
  */
-function sentSince({ is }: Sends, medium: Medium, address: string, since: number) {
-  return is.sent.filter((t) => t.medium === medium && t.address === address && t.sentAt >= since);
+function sentSince({ is }: Sends, medium: Medium, address: string, since: SendMark) {
+  return is.sent.slice(since.texts).filter((t) => t.medium === medium && t.address === address);
 }
 
-async function expectSent(context: Sends, medium: Medium, address: string, since: number): Promise<void> {
+/** Long enough for a server that sends after it has answered. */
+function quietWindow(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
+}
+
+async function expectSent(context: Sends, medium: Medium, address: string, since: SendMark): Promise<void> {
   if (sentSince(context, medium, address, since).length === 0) {
     const seen = context.is.sent.map((t) => `${t.address} (attempt ${t.sendAttempt})`).join(', ') || 'none';
     throw new Error(`nothing went to ${address} through the identity service; it sent to: ${seen}`);
   }
 }
 
-async function expectNotSent(context: Sends, medium: Medium, address: string, since: number): Promise<void> {
-  // Long enough for a server that calls the service after answering.
-  await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS / 4));
+async function expectNotSent(context: Sends, medium: Medium, address: string, since: SendMark): Promise<void> {
+  await quietWindow();
   const sent = sentSince(context, medium, address, since);
   if (sent.length) {
     throw new Error(`a further message went to ${address} (send_attempt ${sent.map((t) => t.sendAttempt).join(', ')})`);
@@ -110,6 +128,7 @@ export const MSISDN: MediumKit = {
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
   required: ['client_secret', 'country', 'phone_number', 'send_attempt'],
   wrongTypes: { client_secret: 12345, country: 44, phone_number: 7700900123, send_attempt: '1' },
+  mark: (context) => ({ mails: 0, texts: context.is.sent.length }),
   waitForSend: (context, identity, since) => expectSent(context, 'msisdn', identity.msisdnCanonical, since),
   expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', identity.msisdnCanonical, since),
   bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),

@@ -33,7 +33,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       needs: observable,
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = Date.now();
+        const since = kit.mark(context, identity);
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
         await kit.waitForSend(context, identity, since);
       },
@@ -47,11 +47,11 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       needs: observable,
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = Date.now();
+        const since = kit.mark(context, identity);
         const first = await context.hs.requestToken(endpoint, kit.body(identity));
         context.must.match(first, requestTokenSuccess());
         await kit.waitForSend(context, identity, since);
-        const retriedAt = Date.now();
+        const retriedAt = kit.mark(context, identity);
         const retry = await context.hs.requestToken(endpoint, kit.body(identity));
         context.must.match(retry, requestTokenSuccess());
         await kit.expectNoSend(context, identity, retriedAt);
@@ -67,10 +67,10 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       needs: observable,
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = Date.now();
+        const since = kit.mark(context, identity);
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
         await kit.waitForSend(context, identity, since);
-        const resentAt = Date.now();
+        const resentAt = kit.mark(context, identity);
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { send_attempt: 2 })), requestTokenSuccess());
         await kit.waitForSend(context, identity, resentAt);
       },

@@ -30,12 +30,18 @@ interface FamilyCheck {
   /** The family's scenarios, as an --only pattern. */
   only: string;
   profile: string;
-  server?: Omit<ReferenceHomeserverOptions, 'identityPort' | 'smtpPort' | 'faults'>;
+  /** trustedIdServers is always the fake identity service's `127.0.0.1:PORT`. */
+  server?: Omit<ReferenceHomeserverOptions, 'identityPort' | 'smtpPort' | 'faults' | 'trustedIdServers'>;
   /** Each fault, and scenarios it must make fail. */
   faults: Array<[Fault, string[]]>;
 }
 
 const NO_EMAIL_PROFILE = fileURLToPath(new URL('./profiles/no-email.json', import.meta.url));
+/** Email proxied to id_server over HTTPS, as Dendrite does; the profile has the fake serve TLS. */
+const EMAIL_VIA_ID_SERVER_PROFILE = fileURLToPath(new URL('./profiles/email-via-id-server.json', import.meta.url));
+const EMAIL_VIA_ID_SERVER = { emailVia: 'id-server', identityTls: true } as const;
+const EMAIL_ENDPOINTS = ['register-email', 'password-email', '3pid-email'] as const;
+const onEmailEndpoints = (...names: string[]) => EMAIL_ENDPOINTS.flatMap((endpoint) => names.map((name) => `${endpoint}/${name}`));
 
 const FAMILIES: FamilyCheck[] = [
   {
@@ -98,6 +104,28 @@ const FAMILIES: FamilyCheck[] = [
     ],
   },
   {
+    family: 'identity-service relay',
+    // The email half: what the server proxies to id_server. A short IS timeout keeps the
+    // hang scenarios quick.
+    only: onEmailEndpoints('relay-*').join(','),
+    profile: EMAIL_VIA_ID_SERVER_PROFILE,
+    server: { ...EMAIL_VIA_ID_SERVER, identityTimeoutMs: 2_000 },
+    faults: [
+      ['email-relay-drops-next-link', onEmailEndpoints('relay-forwards-next-link')],
+      ['email-relay-error-500-plain', onEmailEndpoints('relay-identity-service-refuses', 'relay-identity-service-fails')],
+    ],
+  },
+  {
+    family: 'id_server proxy',
+    only: onEmailEndpoints('id-server-untrusted', 'id-server-missing').join(','),
+    profile: EMAIL_VIA_ID_SERVER_PROFILE,
+    server: EMAIL_VIA_ID_SERVER,
+    faults: [
+      ['id-server-trusts-anyone', onEmailEndpoints('id-server-untrusted')],
+      ['id-server-missing-500', onEmailEndpoints('id-server-missing')],
+    ],
+  },
+  {
     family: 'bad input',
     only: '*/missing-*,*/wrong-type-*,*/not-json,*/not-object,*/client-secret-*,*/email-unparsable,*/phone-number-unparsable,*/country-invalid',
     profile: 'synapse',
@@ -153,7 +181,8 @@ async function runAgainstReference(
 ): Promise<{ code: number | null; results: Results; output: string }> {
   const identityPort = await freePort();
   const smtpPort = await freePort();
-  const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults, ...check.server });
+  const trustedIdServers = [`127.0.0.1:${identityPort}`];
+  const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults, trustedIdServers, ...check.server });
   await hs.start();
   try {
     const resultsFile = join(dir, `${name}.json`);

@@ -33,8 +33,13 @@ export const FAULTS = {
   'wrong-method-no-errcode': 'a wrong method on a known path answers 405 with a body lacking errcode',
   // The msisdn relay to the identity service
   'relay-drops-fields': 'msisdn requestTokens reach the IS without next_link and with send_attempt always 1',
-  'relay-error-500-plain': 'any IS failure (its 4xx errors included) comes back as 500 text/plain',
+  'relay-error-500-plain': 'any IS failure on the msisdn relay (its 4xx errors included) comes back as 500 text/plain',
   'relay-hang': 'no timeout on IS calls: when the IS hangs, the server never answers',
+  // The email proxy to id_server (`emailVia: 'id-server'`)
+  'id-server-trusts-anyone': 'any id_server is proxied to, trusted or not (one that cannot be reached then answers 502 M_UNKNOWN)',
+  'id-server-missing-500': 'an email requestToken without id_server answers 500 M_UNKNOWN',
+  'email-relay-drops-next-link': 'email requestTokens reach the id_server without next_link',
+  'email-relay-error-500-plain': 'any id_server failure on the email proxy (its 4xx errors included) comes back as 500 text/plain',
   // Privacy mode (`privacy: true`)
   'privacy-leak': 'privacy mode is ignored: bound (and, for password reset, unbound) addresses get their open 400 errors',
   'privacy-timing-leak': 'in privacy mode, requests for a bound address answer 400 ms later',

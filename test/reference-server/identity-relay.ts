@@ -1,45 +1,101 @@
-// Msisdn validation delegated to the identity service's v1 API, as Synapse does with
-// `account_threepid_delegates.msisdn`: plain JSON over HTTP on loopback, no access token.
+// Calls to an identity service's v1 API, for the two ways this server delegates validation:
+// - msisdn, as Synapse does with `account_threepid_delegates.msisdn`: the harness's fake at
+//   identityPort, JSON, no access token;
+// - email with `emailVia: 'id-server'`, as the r0.4.0 spec's proxy (and Dendrite) does: the
+//   identity server the client names in `id_server`, over HTTPS, form-encoded.
+// HTTPS trusts the certificate given as `ca`; without one, it skips verification for
+// loopback hosts only (the harness's fake has a self-signed certificate made in another
+// process) and verifies everything else against the system's CAs.
 
+import { Agent, request, type Dispatcher } from 'undici';
 import { RelayError } from './replies.js';
+import type { Medium } from './request-body.js';
 
 const V1 = '/_matrix/identity/api/v1';
 
 export interface RelayOptions {
-  identityPort: number;
+  /** Which relay this is, so that its faults apply to it alone. */
+  medium: Medium;
   /** Give up on the identity service after this long; undefined waits for ever. */
   timeoutMs: number | undefined;
   /** Aborts every call in flight (the server is stopping). */
   stopSignal: AbortSignal;
 }
 
-/**
- * POSTs `body` to `V1 + path` and returns the JSON object the service answered 200 with.
- * A 4xx Matrix error is relayed as it is; anything else becomes 502 M_UNKNOWN.
- */
-export async function callIdentityService(options: RelayOptions, path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const signals = [options.stopSignal, ...(options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)])];
-  let status: number;
-  let text: string;
-  try {
-    const response = await fetch(`http://127.0.0.1:${options.identityPort}${V1}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.any(signals),
-    });
-    status = response.status;
-    text = await response.text();
-  } catch (error) {
-    throw new RelayError(502, 'M_UNKNOWN', `The identity service could not be reached: ${(error as Error).message}`);
+export type IdentityCall =
+  | { method: 'POST'; path: string; body: Record<string, unknown>; encoding: 'json' | 'form' }
+  | { method: 'GET'; path: string; query: Record<string, string> };
+
+/** The connections to identity services, for one run of the server. */
+export class IdentityClient {
+  private readonly verifying: Agent;
+  private readonly loopbackUnverified: Agent;
+  private readonly skipVerificationOnLoopback: boolean;
+
+  constructor(ca: string | undefined) {
+    this.verifying = new Agent({ pipelining: 0, ...(ca !== undefined && { connect: { ca } }) });
+    this.loopbackUnverified = new Agent({ pipelining: 0, connect: { rejectUnauthorized: false } });
+    this.skipVerificationOnLoopback = ca === undefined;
   }
-  const answer = parseObject(text);
-  if (status === 200 && answer !== undefined) return answer;
-  if (status >= 400 && status < 500 && typeof answer?.['errcode'] === 'string') {
-    const error = typeof answer['error'] === 'string' ? answer['error'] : 'The identity service refused the request';
-    throw new RelayError(status, answer['errcode'], error);
+
+  close(): Promise<void> {
+    return Promise.all([this.verifying.destroy(), this.loopbackUnverified.destroy()]).then(() => undefined);
   }
-  throw new RelayError(502, 'M_UNKNOWN', `The identity service answered ${status}`);
+
+  /**
+   * Calls `V1 + call.path` on the service at `origin` (`scheme://host[:port]`) and returns the
+   * JSON object it answered 200 with. A 4xx Matrix error is relayed as it is; anything else
+   * (no connection, a 5xx, a body that is not a JSON object) becomes 502 M_UNKNOWN.
+   */
+  async call(origin: string, call: IdentityCall, options: RelayOptions): Promise<Record<string, unknown>> {
+    const fail = (message: string) => new RelayError(502, 'M_UNKNOWN', message, options.medium);
+    let url: URL;
+    try {
+      url = new URL(`${origin}${V1}${call.path}`);
+    } catch {
+      throw fail(`Not an identity server address: ${origin}`);
+    }
+    if (call.method === 'GET') for (const [name, value] of Object.entries(call.query)) url.searchParams.set(name, value);
+
+    const signals = [options.stopSignal, ...(options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)])];
+    let status: number;
+    let text: string;
+    try {
+      const response = await request(url, {
+        method: call.method,
+        dispatcher: this.dispatcherFor(url),
+        signal: AbortSignal.any(signals),
+        ...(call.method === 'POST' && encode(call.body, call.encoding)),
+      });
+      status = response.statusCode;
+      text = await response.body.text();
+    } catch (error) {
+      throw fail(`The identity service could not be reached: ${(error as Error).message}`);
+    }
+    const answer = parseObject(text);
+    if (status === 200 && answer !== undefined) return answer;
+    if (status >= 400 && status < 500 && typeof answer?.['errcode'] === 'string') {
+      const error = typeof answer['error'] === 'string' ? answer['error'] : 'The identity service refused the request';
+      throw new RelayError(status, answer['errcode'], error, options.medium);
+    }
+    throw fail(`The identity service answered ${status}`);
+  }
+
+  private dispatcherFor(url: URL): Dispatcher {
+    return url.protocol === 'https:' && this.skipVerificationOnLoopback && isLoopback(url.hostname) ? this.loopbackUnverified : this.verifying;
+  }
+}
+
+function encode(body: Record<string, unknown>, encoding: 'json' | 'form'): { headers: Record<string, string>; body: string } {
+  if (encoding === 'json') return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(body)) if (value !== undefined) form.set(name, String(value));
+  return { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts whose certificate may go unchecked. */
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

@@ -9,6 +9,7 @@ import { Homeserver } from '../../harness/homeserver.js';
 import { HttpClient } from '../../harness/http/client.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { freshIdentity, type FreshIdentity } from '../../harness/identities.js';
+import { createSelfSignedCertificate } from '../../harness/identity/certificate.js';
 import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
 import { MailSink } from '../../harness/mail/mail-sink.js';
 import { matrixError, mismatches, requestTokenSuccess, type Matcher } from '../../harness/matchers.js';
@@ -22,7 +23,11 @@ const IDENTITY_TIMEOUT_MS = 200;
 const profile = loadProfile('synapse');
 
 const is = new FakeIdentityService();
+/** For emailVia 'id-server': HTTPS, as Dendrite needs; msisdn is delegated to it too. */
+const tlsIs = new FakeIdentityService({ tls: true });
 const mail = new MailSink();
+
+type TargetOptions = Omit<ReferenceHomeserverOptions, 'identityPort' | 'smtpPort'>;
 
 /** A reference homeserver with the harness's client and account helper pointed at it. */
 class Target {
@@ -31,15 +36,20 @@ class Target {
   hs!: Homeserver;
   accounts!: Accounts;
 
-  constructor(private readonly options: Omit<ReferenceHomeserverOptions, 'identityPort' | 'smtpPort'> = {}) {}
+  /** `options` may depend on the identity service (its name and certificate are known once it runs). */
+  constructor(
+    private readonly options: TargetOptions | ((identity: FakeIdentityService) => TargetOptions) = {},
+    readonly identity = is,
+  ) {}
 
   /** After the identity service and mail sink, whose ports the server needs. */
   async start(): Promise<void> {
-    this.server = new ReferenceHomeserver({ identityPort: is.port, smtpPort: mail.port, identityTimeoutMs: IDENTITY_TIMEOUT_MS, ...this.options });
+    const options = typeof this.options === 'function' ? this.options(this.identity) : this.options;
+    this.server = new ReferenceHomeserver({ identityPort: this.identity.port, smtpPort: mail.port, identityTimeoutMs: IDENTITY_TIMEOUT_MS, ...options });
     await this.server.start();
     this.http = client(this.server.url, 3_000);
     this.hs = new Homeserver(this.http, 'v1.19');
-    this.accounts = new Accounts(this.hs, this.server.registrationSharedSecret, mail, is);
+    this.accounts = new Accounts(this.hs, this.server.registrationSharedSecret, mail, this.identity);
   }
 
   async stop(): Promise<void> {
@@ -56,19 +66,27 @@ const main = new Target();
 const privacy = new Target({ privacy: true });
 const limited = new Target({ rateLimit: { burst: 2 } });
 const noEmail = new Target({ noEmail: true });
-const targets = [main, privacy, limited, noEmail];
+const proxying = (identity: FakeIdentityService): TargetOptions => ({ emailVia: 'id-server', identityTls: true, trustedIdServers: [identity.serverName] });
+/** Trusts the fake's certificate as its CA. */
+const viaIdServer = new Target((identity) => ({ ...proxying(identity), identityCa: identity.certificatePem! }), tlsIs);
+/** No CA given, as when the CLI runs the fake in another process: loopback goes unverified. */
+const viaIdServerNoCa = new Target(proxying, tlsIs);
+/** Trusts some other certificate, so the fake's must be refused. */
+const viaIdServerWrongCa = new Target((identity) => ({ ...proxying(identity), identityCa: createSelfSignedCertificate().certPem }), tlsIs);
+const targets = [main, privacy, limited, noEmail, viaIdServer, viaIdServerNoCa, viaIdServerWrongCa];
 
 beforeAll(async () => {
-  await Promise.all([is.start(), mail.start()]);
+  await Promise.all([is.start(), tlsIs.start(), mail.start()]);
   await Promise.all(targets.map((t) => t.start()));
 });
 afterAll(async () => {
   await Promise.all(targets.map((t) => t.stop()));
-  await Promise.all([is.stop(), mail.stop()]);
+  await Promise.all([is.stop(), tlsIs.stop(), mail.stop()]);
 });
 afterEach(() => {
   for (const t of targets) t.server.setFaults([]);
   is.clearFaults();
+  tlsIs.clearFaults();
 });
 
 // ---- helpers ----
@@ -99,10 +117,20 @@ function expectSuccess(exchange: Exchange): string {
 }
 
 const fresh = () => freshIdentity(profile);
+/** An identity whose requests name the TLS fake as id_server, as the harness's fixture makes them. */
+const freshProxied = () => freshIdentity(profile, { id_server: tlsIs.serverName, id_access_token: tlsIs.issueAccessToken() });
+/** An email body with the identity's id_server and id_access_token. */
+const proxiedBody = (id: FreshIdentity, extra: object = {}) => emailBody(id, { ...id.idServer, ...extra });
+/** What the TLS fake received on its email requestToken for this client_secret. */
+const proxied = (id: FreshIdentity) => relayedTo(tlsIs, id, '/validate/email/requestToken');
 
 /** What the fake identity service received for this client_secret. */
 function relayed(id: FreshIdentity, suffix = '/validate/msisdn/requestToken'): Record<string, unknown>[] {
-  return is
+  return relayedTo(is, id, suffix);
+}
+
+function relayedTo(service: FakeIdentityService, id: FreshIdentity, suffix: string): Record<string, unknown>[] {
+  return service
     .requestsTo(suffix)
     .map((request) => request.body as Record<string, unknown>)
     .filter((body) => body?.['client_secret'] === id.clientSecret);
@@ -389,6 +417,105 @@ describe('no email validation (noEmail)', () => {
   });
 });
 
+describe("email proxied to id_server (emailVia 'id-server')", () => {
+  const V1_REQUEST_TOKEN = '/_matrix/identity/api/v1/validate/email/requestToken';
+
+  test.each(['register-email', '3pid-email'] as const)('%s POSTs the request form-encoded to the v1 API over HTTPS, answers its sid, and mails nothing itself', async (endpoint) => {
+    const id = freshProxied();
+    const since = Date.now();
+    const sid = expectSuccess(await viaIdServer.hs.requestToken(endpoint, proxiedBody(id, { next_link: 'https://client.example.test/done' })));
+    const [request] = tlsIs.requestsTo('/validate/email/requestToken').filter((r) => r.receivedAt >= since);
+    expect(request).toMatchObject({ method: 'POST', path: V1_REQUEST_TOKEN, contentType: 'application/x-www-form-urlencoded' });
+    expect(proxied(id)).toEqual([{ client_secret: id.clientSecret, email: id.email, send_attempt: '1', next_link: 'https://client.example.test/done' }]);
+    expect(tlsIs.session(sid)?.requestedAddress).toBe(id.email);
+    expect(tlsIs.sent.filter((sent) => sent.sid === sid)).toHaveLength(1);
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  });
+
+  test.each(['register-email', 'password-email', '3pid-email'] as const)('%s: no id_server, or one not trusted, answers 400 M_SERVER_NOT_TRUSTED and reaches no identity server', async (endpoint) => {
+    const id = freshProxied();
+    expectError(await viaIdServer.hs.requestToken(endpoint, emailBody(id)), 400, 'M_SERVER_NOT_TRUSTED');
+    for (const untrusted of ['identity.untrusted.test:8090', `localhost:${tlsIs.port}`, '']) {
+      expectError(await viaIdServer.hs.requestToken(endpoint, proxiedBody(id, { id_server: untrusted })), 400, 'M_SERVER_NOT_TRUSTED');
+    }
+    expect(proxied(id)).toEqual([]);
+  });
+
+  test('bad input is still refused first, and nothing is proxied', async () => {
+    const id = freshProxied();
+    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { email: 'not an email address' })), 400, 'M_INVALID_PARAM');
+    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { id_server: 8090 })), 400, 'M_INVALID_PARAM');
+    expect(proxied(id)).toEqual([]);
+  });
+
+  test('Accounts.withBoundEmail binds through the identity server: 3pid/add asks it for the validated session', async () => {
+    const id = freshProxied();
+    const account = await viaIdServer.accounts.withBoundEmail(id);
+    expect(await viaIdServer.accounts.threepids(account)).toEqual([expect.objectContaining({ medium: 'email', address: id.email })]);
+    const asked = tlsIs.requestsTo('/3pid/getValidated3pid').filter((r) => r.query['client_secret'] === id.clientSecret);
+    expect(asked.map((r) => [r.method, r.path, r.responseStatus])).toEqual([['GET', '/_matrix/identity/api/v1/3pid/getValidated3pid', 200]]);
+    const again = { ...id, clientSecret: `${id.clientSecret}.again` };
+    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(again)), 400, 'M_THREEPID_IN_USE');
+    expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(again)), 400, 'M_THREEPID_IN_USE');
+    expectSuccess(await viaIdServer.hs.requestToken('password-email', proxiedBody(again)));
+    expect(proxied(again)).toHaveLength(1);
+  });
+
+  test('/account/3pid/add refuses a session the identity server has not validated', async () => {
+    const id = freshProxied();
+    const account = await viaIdServer.accounts.create(id);
+    const sid = expectSuccess(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(id)));
+    expect(await addThreepid(viaIdServer, account, sid, id.clientSecret)).toBe(400);
+    expect(tlsIs.requestsTo('/3pid/getValidated3pid').at(-1)?.responseStatus).toBe(400);
+  });
+
+  test('password reset for an unbound address answers 400 M_THREEPID_NOT_FOUND and proxies nothing', async () => {
+    const id = freshProxied();
+    expectError(await viaIdServer.hs.requestToken('password-email', proxiedBody(id)), 400, 'M_THREEPID_NOT_FOUND');
+    expect(proxied(id)).toEqual([]);
+  });
+
+  test('every send_attempt goes to the identity server, which keeps the sid and mails only on a higher one', async () => {
+    const id = freshProxied();
+    const first = expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)));
+    expect(expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)))).toBe(first);
+    expect(expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { send_attempt: 2 })))).toBe(first);
+    expect(proxied(id).map((body) => body['send_attempt'])).toEqual(['1', '1', '2']);
+    expect(tlsIs.sent.filter((sent) => sent.sid === first)).toHaveLength(2);
+  });
+
+  test('identity server errors: a 4xx Matrix error is relayed; a 5xx, a reset and a hang become 502 M_UNKNOWN', async () => {
+    const path = '/validate/email/requestToken';
+    tlsIs.inject({ path, fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_EMAIL' }, times: 1 });
+    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied())), 400, 'M_INVALID_EMAIL');
+    tlsIs.inject({ path, fault: { kind: 'status', status: 500, body: 'Internal Server Error' }, times: 1 });
+    expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(freshProxied())), 502, 'M_UNKNOWN');
+    tlsIs.inject({ path, fault: { kind: 'reset' }, times: 1 });
+    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied())), 502, 'M_UNKNOWN');
+    tlsIs.inject({ path, fault: { kind: 'hang' }, times: 1 });
+    const hung = await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied()));
+    expectError(hung, 502, 'M_UNKNOWN');
+    expect(hung.durationMs).toBeGreaterThanOrEqual(IDENTITY_TIMEOUT_MS - 20);
+  });
+
+  test("without a CA the fake's certificate goes unchecked on loopback; with another CA it is refused (502)", async () => {
+    expectSuccess(await viaIdServerNoCa.hs.requestToken('register-email', proxiedBody(freshProxied())));
+    const since = Date.now();
+    const id = freshProxied();
+    expectError(await viaIdServerWrongCa.hs.requestToken('register-email', proxiedBody(id)), 502, 'M_UNKNOWN');
+    expect(proxied(id)).toEqual([]);
+    // The fake hears of the refused handshake a moment after the client gave up on it.
+    await expect.poll(() => tlsIs.tlsFailures.filter((failure) => failure.at >= since).length).toBeGreaterThan(0);
+  });
+
+  test('msisdn is delegated to the same fake over HTTPS (identityTls), submit_url included', async () => {
+    const id = freshProxied();
+    const { sid, submit_url } = json(await viaIdServer.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expect(relayedTo(tlsIs, id, '/validate/msisdn/requestToken')).toHaveLength(1);
+    expect(json(await viaIdServer.http.post(submit_url, { sid, client_secret: id.clientSecret, token: tlsIs.tokenFor(sid) }))).toEqual({ success: true });
+  });
+});
+
 // ---- bad input ----
 
 interface BadCase {
@@ -604,6 +731,9 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const exchange = await main.hs.requestToken('register-msisdn', msisdnBody(fresh()));
     expect(exchange.response?.status).toBe(500);
     expect(jsonOf(exchange)).toBeUndefined();
+    // The email proxy is another fault's.
+    tlsIs.inject({ path: '/validate/email/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_EMAIL' }, times: 1 });
+    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied())), 400, 'M_INVALID_EMAIL');
   },
   'relay-hang': async () => {
     is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'hang' }, times: 1 });
@@ -615,6 +745,32 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     } finally {
       await impatient.close();
     }
+  },
+  'id-server-trusts-anyone': async () => {
+    // An untrusted name for the fake itself is proxied to; one that cannot be reached fails.
+    const id = freshProxied();
+    expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { id_server: `localhost:${tlsIs.port}` })));
+    expect(proxied(id)).toHaveLength(1);
+    expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(freshProxied(), { id_server: 'identity.untrusted.test:8090' })), 502, 'M_UNKNOWN');
+    expectError(await viaIdServer.hs.requestToken('3pid-email', emailBody(freshProxied())), 400, 'M_SERVER_NOT_TRUSTED');
+  },
+  'id-server-missing-500': async () => {
+    expectError(await viaIdServer.hs.requestToken('password-email', emailBody(freshProxied())), 500, 'M_UNKNOWN');
+    expectError(await viaIdServer.hs.requestToken('password-email', proxiedBody(freshProxied(), { id_server: 'identity.untrusted.test:8090' })), 400, 'M_SERVER_NOT_TRUSTED');
+  },
+  'email-relay-drops-next-link': async () => {
+    const id = freshProxied();
+    expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { send_attempt: 3, next_link: 'https://client.example.test/' })));
+    expect(proxied(id)).toEqual([{ client_secret: id.clientSecret, email: id.email, send_attempt: '3' }]);
+  },
+  'email-relay-error-500-plain': async () => {
+    tlsIs.inject({ path: '/validate/email/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_EMAIL' }, times: 1 });
+    const exchange = await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied()));
+    expect(exchange.response?.status).toBe(500);
+    expect(jsonOf(exchange)).toBeUndefined();
+    // The msisdn relay is another fault's.
+    is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS' }, times: 1 });
+    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 400, 'M_INVALID_ADDRESS');
   },
   'privacy-leak': async () => {
     const id = fresh();

@@ -8,6 +8,11 @@
 //   await hs.stop();
 //
 // Email: the server mails a link to itself (GET /_matrix/client/v3/reference/submit_token).
+// Or, with `emailVia: 'id-server'`, the r0.4.0 spec's proxy as Dendrite implements it: the
+// request must name a trusted identity server in id_server; the server POSTs to its v1
+// validate/email/requestToken over HTTPS (form-encoded) and answers its sid; the identity
+// server mails the user, and /account/3pid/add asks it (v1 3pid/getValidated3pid) whether
+// the session was validated.
 // Msisdn: delegated to the identity service's v1 API at identityPort; the client submits the
 // texted token to the answer's submit_url, which the server forwards to the identity service.
 // Accounts: Synapse's shared-secret admin registration, /account/3pid/add with password UIA,
@@ -20,7 +25,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Accounts } from './accounts.js';
 import { canonicalEmail, emailDomain } from './addresses.js';
 import { FAULTS, isFault, type Fault } from './faults.js';
-import { callIdentityService, type RelayOptions } from './identity-relay.js';
+import { IdentityClient, type IdentityCall, type RelayOptions } from './identity-relay.js';
 import { linklessValidationMail, Mailer, ownerNoticeMail, validationMail, type Mail } from './mailer.js';
 import { RateLimiter } from './rate-limiter.js';
 import { BadInput, htmlReply, jsonReply, MatrixError, RelayError, type Reply } from './replies.js';
@@ -30,8 +35,23 @@ import { newSid, Sessions, type ValidationSession } from './sessions.js';
 export { ALL_FAULTS, FAULTS, type Fault } from './faults.js';
 
 export interface ReferenceHomeserverOptions {
-  /** The fake identity service msisdn validation is delegated to (its v1 API, plain HTTP). */
+  /** The fake identity service msisdn validation is delegated to (its v1 API, on 127.0.0.1). */
   identityPort: number;
+  /** The fake at identityPort serves HTTPS (profile `identityServers.tls`), so msisdn delegation uses it too. */
+  identityTls?: boolean;
+  /**
+   * How email addresses are validated: 'smtp' (default) mails a link to this server;
+   * 'id-server' proxies to the identity server named in the request's id_server (r0.4.0).
+   */
+  emailVia?: 'smtp' | 'id-server';
+  /** With emailVia 'id-server': the id_server values accepted, compared exactly (the fake's is `127.0.0.1:PORT`). */
+  trustedIdServers?: string[];
+  /**
+   * A certificate (PEM) to trust for identity services over HTTPS. Without one, loopback
+   * hosts' certificates go unchecked (the fake's is made in another process) and other
+   * hosts' are checked against the system's CAs.
+   */
+  identityCa?: string;
   /** The SMTP server validation mails go to. */
   smtpPort: number;
   /** Bound and unbound addresses answer alike (Synapse's `request_token_inhibit_3pid_errors`). */
@@ -102,6 +122,7 @@ export class ReferenceHomeserver {
   private port: number | undefined;
   private stopController = new AbortController();
   private mailer: Mailer | undefined;
+  private identity: IdentityClient | undefined;
   private readonly sessions = new Sessions();
   private readonly accounts = new Accounts(SERVER_NAME, this.registrationSharedSecret);
   private readonly limiter: RateLimiter | undefined;
@@ -129,6 +150,7 @@ export class ReferenceHomeserver {
     if (this.server !== undefined) throw new Error('ReferenceHomeserver is already started');
     this.stopController = new AbortController();
     this.mailer = new Mailer(this.options.smtpPort);
+    this.identity = new IdentityClient(this.options.identityCa);
     const server = createServer((req, res) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -149,7 +171,8 @@ export class ReferenceHomeserver {
     this.mailer?.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
-    await closed;
+    await Promise.all([closed, this.identity?.close()]);
+    this.identity = undefined;
   }
 
   get url(): string {
@@ -216,7 +239,7 @@ export class ReferenceHomeserver {
   }
 
   private errorReply(error: unknown): Reply {
-    if (error instanceof RelayError && this.has('relay-error-500-plain')) {
+    if (error instanceof RelayError && this.has(error.medium === 'email' ? 'email-relay-error-500-plain' : 'relay-error-500-plain')) {
       return { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
     }
     // Anything else thrown is a bug in this server: answered as a broken server would.
@@ -262,6 +285,8 @@ export class ReferenceHomeserver {
       const errcode = purpose === '3pid' && this.has('medium-not-supported-wrong') ? 'M_UNKNOWN' : 'M_THREEPID_MEDIUM_NOT_SUPPORTED';
       throw new MatrixError(400, errcode, 'This server does not validate email addresses');
     }
+    const proxied = medium === 'email' && this.options.emailVia === 'id-server';
+    if (proxied) this.checkIdServer(token.idServer);
     if (this.isDenied(token) && !this.has('denied-allowed')) {
       const errcode = this.has('denied-wrong-errcode') ? 'M_FORBIDDEN' : 'M_THREEPID_DENIED';
       throw new MatrixError(403, errcode, 'Third-party identifier is not allowed');
@@ -281,9 +306,27 @@ export class ReferenceHomeserver {
       if (this.has('in-use-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
       if (this.has('in-use-wrong-errcode')) throw new MatrixError(400, 'M_UNKNOWN', 'Third-party identifier already in use');
       if (!hide) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
-      return this.startDecoy(token, medium === 'email' ? ownerNoticeMail(token.address) : undefined);
+      return this.startDecoy(token, medium === 'email' && !proxied ? ownerNoticeMail(token.address) : undefined);
     }
+    if (proxied) return this.startEmailProxy(token, token.idServer!);
     return medium === 'email' ? this.startEmailValidation(token) : this.startMsisdnValidation(token);
+  }
+
+  /**
+   * r0.4.0: id_server names the identity server to proxy to and is required; one the server
+   * does not trust answers 400 M_SERVER_NOT_TRUSTED. r0.6.0 made it optional (deprecated):
+   * without one, a server that only proxies has no trusted server to use, and says so with
+   * M_SERVER_NOT_TRUSTED (M_MISSING_PARAM would do for r0.4.0/r0.5.0).
+   */
+  private checkIdServer(idServer: string | undefined): void {
+    if (idServer === undefined) {
+      if (this.has('id-server-missing-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
+      throw new MatrixError(400, 'M_SERVER_NOT_TRUSTED', 'This server validates email addresses through an identity server: name a trusted one in id_server');
+    }
+    if (this.has('id-server-trusts-anyone')) return;
+    if (!(this.options.trustedIdServers ?? []).includes(idServer)) {
+      throw new MatrixError(400, 'M_SERVER_NOT_TRUSTED', `This server does not trust the identity server ${JSON.stringify(idServer)}`);
+    }
   }
 
   private enforceRateLimit(key: string, request: Incoming): void {
@@ -325,21 +368,46 @@ export class ReferenceHomeserver {
   /** The identity service owns msisdn sessions and their send_attempt; every request goes to it. */
   private async startMsisdnValidation(token: TokenRequest): Promise<Reply> {
     const dropFields = this.has('relay-drops-fields');
-    const answer = await callIdentityService(this.relayOptions(), '/validate/msisdn/requestToken', {
-      client_secret: token.clientSecret,
-      country: token.country,
-      phone_number: token.phoneNumber,
-      send_attempt: dropFields ? 1 : token.sendAttempt,
-      ...(token.nextLink !== undefined && !dropFields && { next_link: token.nextLink }),
+    const answer = await this.callDelegate({
+      method: 'POST',
+      path: '/validate/msisdn/requestToken',
+      encoding: 'json',
+      body: {
+        client_secret: token.clientSecret,
+        country: token.country,
+        phone_number: token.phoneNumber,
+        send_attempt: dropFields ? 1 : token.sendAttempt,
+        ...(token.nextLink !== undefined && !dropFields && { next_link: token.nextLink }),
+      },
     });
+    return this.relayedSession(token, answer, undefined);
+  }
+
+  /**
+   * emailVia 'id-server': the identity server named in id_server owns the session, its
+   * send_attempt and its mail; every request goes to it, form-encoded as Dendrite sends it.
+   */
+  private async startEmailProxy(token: TokenRequest, idServer: string): Promise<Reply> {
+    const body = {
+      client_secret: token.clientSecret,
+      email: token.email,
+      send_attempt: token.sendAttempt,
+      ...(token.nextLink !== undefined && !this.has('email-relay-drops-next-link') && { next_link: token.nextLink }),
+    };
+    const answer = await this.callIdServer(idServer, { method: 'POST', path: '/validate/email/requestToken', encoding: 'form', body });
+    return this.relayedSession(token, answer, idServer);
+  }
+
+  /** Keeps (or updates) the local record of a session the identity service answered for. */
+  private relayedSession(token: TokenRequest, answer: Record<string, unknown>, identityServer: string | undefined): Reply {
     const sid = answer['sid'];
     if (typeof sid !== 'string' || !OPAQUE_ID.test(sid)) {
-      throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid');
+      throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid', token.medium);
     }
-    const session = this.sessions.find('msisdn', token.address, token.clientSecret);
-    if (session?.sid === sid) session.sendAttempt = Math.max(session.sendAttempt, token.sendAttempt);
-    else this.sessions.create({ ...token, sid });
-    return this.tokenSuccess('msisdn', sid);
+    const session = this.sessions.find(token.medium, token.address, token.clientSecret);
+    if (session?.sid === sid && session.identityServer === identityServer) session.sendAttempt = Math.max(session.sendAttempt, token.sendAttempt);
+    else this.sessions.create({ ...token, sid, identityServer });
+    return this.tokenSuccess(token.medium, sid);
   }
 
   /**
@@ -386,9 +454,20 @@ export class ReferenceHomeserver {
     }
   }
 
-  private relayOptions(): RelayOptions {
+  /** The msisdn delegate: the fake identity service at identityPort. */
+  private callDelegate(call: IdentityCall): Promise<Record<string, unknown>> {
+    const origin = `${this.options.identityTls ? 'https' : 'http'}://127.0.0.1:${this.options.identityPort}`;
+    return this.identity!.call(origin, call, this.relayOptions('msisdn'));
+  }
+
+  /** The identity server a client named in id_server, always over HTTPS. */
+  private callIdServer(idServer: string, call: IdentityCall): Promise<Record<string, unknown>> {
+    return this.identity!.call(`https://${idServer}`, call, this.relayOptions('email'));
+  }
+
+  private relayOptions(medium: Medium): RelayOptions {
     return {
-      identityPort: this.options.identityPort,
+      medium,
       timeoutMs: this.has('relay-hang') ? undefined : (this.options.identityTimeoutMs ?? DEFAULT_IDENTITY_TIMEOUT_MS),
       stopSignal: this.stopController.signal,
     };
@@ -413,15 +492,23 @@ export class ReferenceHomeserver {
     const sid = fields.string('sid');
     const clientSecret = fields.string('client_secret');
     const token = fields.string('token');
-    const answer = await callIdentityService(this.relayOptions(), '/validate/msisdn/submitToken', { sid, client_secret: clientSecret, token });
+    const answer = await this.callDelegate({
+      method: 'POST',
+      path: '/validate/msisdn/submitToken',
+      encoding: 'json',
+      body: { sid, client_secret: clientSecret, token },
+    });
     const success = answer['success'] === true;
     const session = this.sessions.open(sid, clientSecret);
     if (success && session !== undefined && !session.decoy) session.validated = true;
     return jsonReply({ success });
   }
 
-  /** POST /account/3pid/add: binds a validated address to the caller, behind password UIA. */
-  private addThreepid(request: Incoming): Reply {
+  /**
+   * POST /account/3pid/add: binds a validated address to the caller, behind password UIA.
+   * A session proxied to an identity server is validated there: the server asks it.
+   */
+  private async addThreepid(request: Incoming): Promise<Reply> {
     const userId = this.accounts.authenticate(request.headers.authorization);
     const fields = Fields.of(request.body).require('client_secret', 'sid');
     const clientSecret = fields.string('client_secret');
@@ -429,13 +516,40 @@ export class ReferenceHomeserver {
     const challenge = this.accounts.passwordChallenge(userId, fields.values['auth']);
     if (challenge !== undefined) return challenge;
     const session = this.sessions.open(sid, clientSecret);
-    if (session === undefined || session.decoy || !session.validated) {
+    const address =
+      session === undefined || session.decoy ? undefined
+      : session.identityServer !== undefined ? await this.validatedAtIdServer(session, session.identityServer)
+      : session.validated ? session.address
+      : undefined;
+    if (session === undefined || address === undefined) {
       throw new MatrixError(400, 'M_THREEPID_AUTH_FAILED', 'This third-party identifier has not been validated');
     }
-    const owner = this.accounts.ownerOf(session.medium, session.address);
+    const owner = this.accounts.ownerOf(session.medium, address);
     if (owner !== undefined && owner !== userId) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
-    this.accounts.bind(userId, session.medium, session.address);
+    this.accounts.bind(userId, session.medium, address);
     return jsonReply({});
+  }
+
+  /**
+   * The address the identity server validated for the session, from its v1
+   * 3pid/getValidated3pid; undefined where it refuses (not validated, no such session,
+   * expired). Its other failures are relayed as any other.
+   */
+  private async validatedAtIdServer(session: ValidationSession, idServer: string): Promise<string | undefined> {
+    let answer: Record<string, unknown>;
+    try {
+      answer = await this.callIdServer(idServer, {
+        method: 'GET',
+        path: '/3pid/getValidated3pid',
+        query: { sid: session.sid, client_secret: session.clientSecret },
+      });
+    } catch (error) {
+      if (error instanceof RelayError && error.status < 500) return undefined;
+      throw error;
+    }
+    const address = answer['address'];
+    if (answer['medium'] !== session.medium || typeof address !== 'string') return undefined;
+    return session.medium === 'email' ? (canonicalEmail(address) ?? address) : address;
   }
 
   private listThreepids(request: Incoming): Reply {

@@ -40,9 +40,12 @@ export class BadInput extends MatrixError {
   }
 }
 
-/** The identity service failed or refused; the status and errcode are what the client gets. */
+/**
+ * The identity service failed or refused; the status and errcode are what the client gets.
+ * `medium`: the relay it came from (msisdn delegation, or the email proxy to id_server).
+ */
 export class RelayError extends MatrixError {
-  constructor(status: number, errcode: string, message: string) {
+  constructor(status: number, errcode: string, message: string, readonly medium: 'email' | 'msisdn') {
     super(status, errcode, message);
     this.name = 'RelayError';
   }

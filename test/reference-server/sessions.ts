@@ -16,12 +16,18 @@ export interface ValidationSession {
   validated: boolean;
   /** Started to hide that an address is (or is not) bound: it can never be validated. */
   readonly decoy: boolean;
+  /**
+   * For email proxied to an identity server (`emailVia: 'id-server'`): the `id_server` that
+   * owns the session, its token and its validation; /account/3pid/add asks it.
+   */
+  readonly identityServer?: string;
 }
 
 export type NewSession = Pick<ValidationSession, 'medium' | 'address' | 'clientSecret' | 'sendAttempt'> & {
-  /** The identity service's sid, for msisdn; a fresh one otherwise. */
+  /** The identity service's sid, where it owns the session; a fresh one otherwise. */
   sid?: string;
   decoy?: boolean;
+  identityServer?: string;
 };
 
 /** base64url's alphabet is within the spec's `[0-9a-zA-Z.=_-]`. */
@@ -48,6 +54,7 @@ export class Sessions {
       token: randomBytes(24).toString('base64url'),
       validated: false,
       decoy: request.decoy ?? false,
+      ...(request.identityServer !== undefined && { identityServer: request.identityServer }),
     };
     this.byScope.set(scope(session.medium, session.address, session.clientSecret), session);
     this.bySid.set(session.sid, session);
