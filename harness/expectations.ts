@@ -2,6 +2,7 @@
 // so that a server's CI fails on regressions only.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { QUICK_SKIP_REASON } from './scenario.js';
 
 export interface Expectation {
   /** The only status a known deviation can have for now: the scenario fails. */
@@ -56,12 +57,14 @@ export interface RunVerdict {
 /**
  * Known failures after a run: every scenario that failed stays or becomes one (a new entry
  * carries the failure's first line, marked for review, as its reason); a listed scenario that
- * passed is dropped; one that was not run (skipped, or outside --only) keeps its entry.
+ * passed, or that does not apply to this target, is dropped; one that was not run this time
+ * (outside --only, or skipped by --quick) keeps its entry.
  */
 export function updatedExpectations(previous: ReadonlyMap<string, Expectation>, verdicts: readonly RunVerdict[]): Map<string, Expectation> {
   const next = new Map(previous);
   for (const verdict of verdicts) {
     if (verdict.status === 'passed' || verdict.status === 'unexpected-pass') next.delete(verdict.id);
+    if (verdict.status === 'skipped' && verdict.reason !== QUICK_SKIP_REASON) next.delete(verdict.id);
     if (verdict.status === 'failed') {
       const firstLine = (verdict.reason ?? 'failed').split('\n')[0]!.trim();
       next.set(verdict.id, { status: 'fail', reason: `unreviewed: ${firstLine}` });

@@ -49,9 +49,11 @@ export interface Suite {
   scenarios: readonly Scenario[];
 }
 
+export const QUICK_SKIP_REASON = 'a slow scenario, and the run was asked to be --quick';
+
 /** Why the scenario does not apply to this target, or undefined when it does. */
 export function inapplicability(scenario: Scenario, spec: SpecVersion, profile: Profile, options: { quick?: boolean } = {}): string | undefined {
-  if (scenario.slow && options.quick) return 'a slow scenario, and the run was asked to be --quick';
+  if (scenario.slow && options.quick) return QUICK_SKIP_REASON;
   if (!atLeast(spec, scenario.since)) {
     return `applies from spec ${scenario.since}; the target is tested at ${spec}`;
   }

@@ -1,11 +1,12 @@
 // Expectations files (known failures with reasons): a good file loads; every way a file can
 // be wrong is an ExpectationsError (exit 2) that says what is wrong, never a silent pass.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ExpectationsError, loadExpectations } from '../../harness/expectations.js';
+import { ExpectationsError, formatExpectations, loadExpectations, updatedExpectations } from '../../harness/expectations.js';
+import { QUICK_SKIP_REASON } from '../../harness/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3c-expectations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,5 +116,39 @@ describe('loadExpectations', () => {
   test('a missing file', () => {
     const { message } = loadError(join(dir, 'does-not-exist.yaml'));
     expect(message).toContain('no such file');
+  });
+});
+
+describe('updatedExpectations', () => {
+  const known = new Map([
+    ['register-email/denied', { status: 'fail' as const, reason: 'reviewed reason' }],
+    ['register-email/in-use', { status: 'fail' as const, reason: 'fixed since' }],
+    ['register-email/privacy-alike', { status: 'fail' as const, reason: 'not for this profile' }],
+    ['register-msisdn/relay-identity-service-hangs', { status: 'fail' as const, reason: 'slow one' }],
+    ['register-email/wrong-method', { status: 'fail' as const, reason: 'outside --only' }],
+  ]);
+
+  test('keeps reviewed reasons, adds new failures for review, drops what passed or does not apply', () => {
+    const next = updatedExpectations(known, [
+      { id: 'register-email/denied', status: 'expected-failure', reason: 'known failure: reviewed reason' },
+      { id: 'register-email/in-use', status: 'unexpected-pass' },
+      { id: 'register-email/privacy-alike', status: 'skipped', reason: 'needs a profile in privacy mode' },
+      { id: 'register-msisdn/relay-identity-service-hangs', status: 'skipped', reason: QUICK_SKIP_REASON },
+      { id: 'register-email/success', status: 'failed', reason: 'expected status 200, but status was 500\n\n> POST …' },
+    ]);
+    expect(Object.fromEntries(next)).toEqual({
+      'register-email/denied': { status: 'fail', reason: 'reviewed reason' },
+      'register-msisdn/relay-identity-service-hangs': { status: 'fail', reason: 'slow one' },
+      'register-email/wrong-method': { status: 'fail', reason: 'outside --only' },
+      'register-email/success': { status: 'fail', reason: 'unreviewed: expected status 200, but status was 500' },
+    });
+  });
+
+  test('the file it writes loads again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'm3c-update-'));
+    const file = join(dir, 'x.yaml');
+    writeFileSync(file, formatExpectations(known, 'header line one\nline two'));
+    expect(readFileSync(file, 'utf8')).toMatch(/^# header line one\n# line two\nexpectations:/);
+    expect(loadExpectations(file, new Set(known.keys()))).toEqual(known);
   });
 });
