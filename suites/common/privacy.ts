@@ -11,7 +11,9 @@ import type { MediumKit } from './media.js';
 import { REF } from './references.js';
 import { subject } from './subjects.js';
 
-const SAMPLES_EACH = 10;
+// Twenty each tells a random 100-1000 ms sleep (Synapse's) from a steady answer reliably;
+// ten did not always.
+const SAMPLES_EACH = 20;
 // Below this, a difference is too small to tell apart over a network; above it, and
 // significant at P_LIMIT, the server leaks.
 const NOTICEABLE_MS = 50;
