@@ -2,7 +2,7 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/matchers.js';
 import type { FamilyScenario } from '../../harness/scenario.js';
-import type { MediumKit } from './media.js';
+import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 import { subject } from './subjects.js';
 
@@ -11,7 +11,7 @@ export function inUseScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScen
   return {
     family: 'bound and unbound addresses',
     name: 'in-use',
-    title: `A ${kit.noun} already associated with an account answers 400 M_THREEPID_IN_USE, or 200 where the server messages the owner instead`,
+    title: `${capitalised(kit.aNoun)} already associated with an account answers 400 M_THREEPID_IN_USE, or 200 where the server messages the owner instead`,
     level: 'must',
     specRef: endpointRef(endpoint, '400 response, M_THREEPID_IN_USE'),
     since: 'r0.4.0',
@@ -31,7 +31,7 @@ export function unboundPasswordScenario(endpoint: EndpointKey, kit: MediumKit): 
   return {
     family: 'bound and unbound addresses',
     name: 'not-found',
-    title: `A ${kit.noun} associated with no account answers 400 M_THREEPID_NOT_FOUND, or 200 where the server messages the address instead, and never M_THREEPID_IN_USE`,
+    title: `${capitalised(kit.aNoun)} associated with no account answers 400 M_THREEPID_NOT_FOUND, or 200 where the server messages the address instead, and never M_THREEPID_IN_USE`,
     level: 'must',
     specRef: endpointRef(endpoint, 'description ("M_THREEPID_NOT_FOUND may be returned … M_THREEPID_IN_USE may not be returned") and 400 response'),
     since: 'r0.4.0',

@@ -1,14 +1,14 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/matchers.js';
 import type { FamilyScenario } from '../../harness/scenario.js';
-import type { MediumKit } from './media.js';
+import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 
 export function deniedScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
   return {
     family: 'denied addresses',
     name: 'denied',
-    title: `A ${kit.noun} the homeserver does not permit answers 403 M_THREEPID_DENIED`,
+    title: `${capitalised(kit.aNoun)} the homeserver does not permit answers 403 M_THREEPID_DENIED`,
     level: 'must',
     specRef: endpointRef(endpoint, '403 response'),
     since: 'r0.4.0',
@@ -27,7 +27,7 @@ export function deniedPasswordScenario(endpoint: EndpointKey, kit: MediumKit): F
   return {
     family: 'denied addresses',
     name: 'denied',
-    title: `A ${kit.noun} the homeserver does not permit answers 403 M_THREEPID_DENIED (or, as it is bound to no account, what the spec allows for that)`,
+    title: `${capitalised(kit.aNoun)} the homeserver does not permit answers 403 M_THREEPID_DENIED (or, as it is bound to no account, what the spec allows for that)`,
     level: 'must',
     specRef: `${endpointRef(endpoint, '403 response')}; ${endpointRef(endpoint, 'description (M_THREEPID_NOT_FOUND)')}`,
     since: 'r0.4.0',

@@ -25,6 +25,8 @@ export interface MediumKit {
   medium: Medium;
   /** "email address" / "phone number", for titles. */
   noun: string;
+  /** The noun with its article: "an email address" / "a phone number". */
+  aNoun: string;
   /** "email" / "SMS message", for titles. */
   message: string;
   /** The server validates this medium at all. */
@@ -51,6 +53,7 @@ export interface MediumKit {
 export const EMAIL: MediumKit = {
   medium: 'email',
   noun: 'email address',
+  aNoun: 'an email address',
   message: 'email',
   validates: 'email-validation',
   sendsObservable: 'email-observable',
@@ -114,6 +117,7 @@ async function expectNotSent(context: Sends, medium: Medium, address: string, si
 export const MSISDN: MediumKit = {
   medium: 'msisdn',
   noun: 'phone number',
+  aNoun: 'a phone number',
   message: 'SMS message',
   validates: 'msisdn-validation',
   sendsObservable: 'msisdn-by-identity-service',
@@ -133,3 +137,8 @@ export const MSISDN: MediumKit = {
   expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', identity.msisdnCanonical, since),
   bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),
 };
+
+/** A title that opens with the noun: "An email address …", "A phone number …". */
+export function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -35,7 +35,7 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
   return family('privacy mode', [
     {
       name: 'privacy-alike',
-      title: `In privacy mode, a ${kit.noun} with an account and one without get the same status and the same body shape`,
+      title: `In privacy mode, ${kit.aNoun} with an account and one without get the same status and the same body shape`,
       level: 'should',
       specRef: REF.recommendation(endpoint),
       since: 'r0.4.0',
@@ -56,7 +56,7 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
     },
     {
       name: 'privacy-timing',
-      title: `In privacy mode, response times do not tell a ${kit.noun} with an account from one without`,
+      title: `In privacy mode, response times do not tell ${kit.aNoun} with an account from one without`,
       level: 'should',
       specRef: REF.recommendation(endpoint),
       since: 'r0.4.0',

@@ -8,7 +8,7 @@ import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
 export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
-  const which = state === 'bound' ? `an ${kit.noun} associated with an account` : `an ${kit.noun} not yet in use`;
+  const which = state === 'bound' ? `${kit.aNoun} associated with an account` : `${kit.aNoun} not yet in use`;
   const observable = [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)] as const;
   const attemptRef = `${REF.sendAttempt(kit.medium)}`;
   return family('success and sending', [

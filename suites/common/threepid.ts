@@ -4,7 +4,7 @@ import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError } from '../../harness/matchers.js';
 import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
 import { clientPrefix } from '../../harness/spec-versions.js';
-import type { MediumKit } from './media.js';
+import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 
 export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
@@ -23,7 +23,7 @@ export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): Family
     },
     {
       name: 'invalid-address',
-      title: `A ${kit.noun} that is not valid answers 400 M_INVALID_PARAM`,
+      title: `${capitalised(kit.aNoun)} that is not valid answers 400 M_INVALID_PARAM`,
       level: 'must',
       specRef: endpointRef(endpoint, '400 response, M_INVALID_PARAM (since v1.13)'),
       since: 'v1.13',
