@@ -1,22 +1,8 @@
 // Ctrl-C in the middle of a run leaves no Synapse and no fake service behind.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { expect, test } from 'vitest';
 import { startCli, waitForStderr } from '../cli/run-cli.js';
-
-function processesMentioning(text: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'));
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
+import { portIsFree, processesMentioning } from '../support/processes.js';
 
 test('SIGINT during the scenarios stops Synapse, the identity service and the mail sink', async () => {
   const cli = startCli(['--launch', 'synapse']);

@@ -4,14 +4,13 @@
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
-import { freePort, processIsAlive } from '../../harness/launch/child-process.js';
+import { freePort } from '../../harness/launch/child-process.js';
 import {
   DENDRITE_COMMANDS,
   DENDRITE_VERSION,
@@ -24,6 +23,7 @@ import {
 } from '../../harness/launch/dendrite.js';
 import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
 import { loadProfile } from '../../harness/profile.js';
+import { processesMentioning, useBlockedPort } from '../support/processes.js';
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const quiet = () => undefined;
@@ -268,26 +268,12 @@ describe('Dendrite (real server, slow)', () => {
   }, 60_000);
 
   describe('when Dendrite cannot start', () => {
-    // Takes Dendrite's port and answers nothing.
-    let blocker: Server;
-    const connections = new Set<Socket>();
-    let port: number;
-    beforeAll(async () => {
-      port = await freePort();
-      blocker = createServer((socket) => {
-        connections.add(socket);
-        socket.on('close', () => connections.delete(socket));
-      });
-      await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-    });
-    afterAll(async () => {
-      for (const socket of connections) socket.destroy();
-      await new Promise<void>((resolve) => blocker.close(() => resolve()));
-    });
+    // Something else holds Dendrite's port and answers nothing.
+    const blockedPort = useBlockedPort();
 
     it('real Dendrite: fails fast with its last log lines and cleans up', async () => {
       const started = Date.now();
-      const outcome = await launchDendrite({ identityPort: await freePort(), port, log: quiet }).then(
+      const outcome = await launchDendrite({ identityPort: await freePort(), port: blockedPort(), log: quiet }).then(
         async (hs) => {
           await hs.stop();
           return 'launched although its port was taken';
@@ -306,21 +292,6 @@ describe('Dendrite (real server, slow)', () => {
   });
 });
 
-/** Live (non-zombie) processes whose command line mentions `needle`. */
-function processesMentioning(needle: string): number[] {
-  if (!existsSync('/proc/self/cmdline')) return [];
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter(processIsAlive);
-}
 
 interface TcpSocket {
   local: string;

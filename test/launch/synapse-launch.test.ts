@@ -1,31 +1,15 @@
 // Launches a real Synapse. The first run on a machine installs it into the cache (minutes);
 // after that a launch takes a few seconds.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { freePort, processIsAlive } from '../../harness/launch/child-process.js';
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../harness/launch/child-process.js';
 import { ensureSynapse, launchSynapse, SYNAPSE_VERSION } from '../../harness/launch/synapse.js';
+import { processesMentioning, useBlockedPort } from '../support/processes.js';
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const quiet = () => undefined;
 
-/** Live (non-zombie) processes whose command line mentions `needle`. */
-function processesMentioning(needle: string): number[] {
-  if (!existsSync('/proc/self/cmdline')) return [];
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number)
-    .filter(processIsAlive);
-}
 
 describe('Synapse (real server, slow)', () => {
   beforeAll(async () => {
@@ -67,29 +51,15 @@ describe('Synapse (real server, slow)', () => {
   }, 120_000);
 
   describe('when Synapse cannot start', () => {
-    // Takes Synapse's port and answers nothing.
-    let blocker: Server;
-    const connections = new Set<Socket>();
-    let port: number;
-    beforeAll(async () => {
-      port = await freePort();
-      blocker = createServer((socket) => {
-        connections.add(socket);
-        socket.on('close', () => connections.delete(socket));
-      });
-      await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
-    });
-    afterAll(async () => {
-      for (const socket of connections) socket.destroy();
-      await new Promise<void>((resolve) => blocker.close(() => resolve()));
-    });
+    // Something else holds Synapse's port and answers nothing.
+    const blockedPort = useBlockedPort();
 
     it('real Synapse: fails fast with its last log lines and cleans up', async () => {
       const started = Date.now();
       const outcome = await launchSynapse({
         identityPort: await freePort(),
         smtpPort: await freePort(),
-        port,
+        port: blockedPort(),
         log: quiet,
       }).then(
         async (hs) => {
