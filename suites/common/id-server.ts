@@ -3,7 +3,7 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError } from '../../harness/matchers.js';
 import { atLeast } from '../../harness/spec-versions.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario } from '../../harness/scenario.js';
 import { EMAIL } from './media.js';
 import { endpointRef } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';

@@ -4,7 +4,7 @@ import type { EndpointKey } from '../../harness/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { freshIdentity, type FreshIdentity } from '../../harness/identities.js';
 import { endpointRecognised } from '../../harness/matchers.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario } from '../../harness/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import { mannWhitney, median } from '../../harness/stats.js';
 import type { MediumKit } from './media.js';

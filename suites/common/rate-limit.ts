@@ -3,7 +3,7 @@ import type { EndpointKey } from '../../harness/endpoints.js';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { freshIdentity } from '../../harness/identities.js';
 import { header, jsonContentType, matchesSchema, status, field } from '../../harness/matchers.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario } from '../../harness/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';

@@ -2,7 +2,7 @@
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { requestTokenSuccess } from '../../harness/matchers.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario } from '../../harness/scenario.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';

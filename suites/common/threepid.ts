@@ -2,7 +2,7 @@
 // validated address can then be added to the account.
 import type { EndpointKey } from '../../harness/endpoints.js';
 import { matrixError } from '../../harness/matchers.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { family, type FamilyScenario } from '../../harness/scenario.js';
 import { clientPrefix } from '../../harness/spec-versions.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
