@@ -1,9 +1,10 @@
 import type { Exchange } from '../http/exchange.js';
-import type { Level } from '../scenario.js';
 
-/** What a scenario's Vitest task carries back to the reporter. */
+/**
+ * What a scenario's Vitest task carries back to the reporter. The scenario itself is found
+ * by the task's name, its id, so only what the run saw travels here.
+ */
 export interface ScenarioMeta {
-  scenario?: { id: string; endpoint: string; title: string; level: Level; specRef: string };
   skipReason?: string;
   exchanges?: Exchange[];
   observed?: string[];
