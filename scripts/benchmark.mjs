@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const { freePort } = await import('../dist/harness/launch/child-process.js');
 const { launchSynapse } = await import('../dist/harness/launch/synapse.js');
-const cli = fileURLToPath(new URL('../dist/harness/cli.js', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/harness/cli/main.js', import.meta.url));
 const repetitions = Number(process.argv[2] ?? 3);
 
 const identityPort = await freePort();

@@ -1,4 +1,4 @@
-import type { Suite } from '../harness/scenario.js';
+import type { Suite } from '../harness/model/scenario.js';
 import threepidEmail from './3pid-email.js';
 import threepidMsisdn from './3pid-msisdn.js';
 import passwordEmail from './password-email.js';

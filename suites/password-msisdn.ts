@@ -1,6 +1,6 @@
 // POST /account/password/msisdn/requestToken: "The homeserver must check that the given phone
 // number is associated with an account on this homeserver."
-import { suite } from '../harness/scenario.js';
+import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { unboundPasswordScenario } from './common/bound-addresses.js';
 import { deniedPasswordScenario } from './common/denied.js';

@@ -1,6 +1,6 @@
 // POST /register/msisdn/requestToken: "The homeserver must check that the given phone number
 // is not already associated with an account on this homeserver."
-import { suite } from '../harness/scenario.js';
+import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';

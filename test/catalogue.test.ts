@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { CATALOGUE_FILE, formatCatalogue } from '../harness/catalogue.js';
+import { CATALOGUE_FILE, formatCatalogue } from '../harness/report/catalogue.js';
 import { SUITES } from '../suites/index.js';
 
 test('SCENARIOS.md is generated from the current scenario definitions (npm run catalogue)', () => {

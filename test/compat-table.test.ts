@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { formatCompatTable, readRuns, replaceCompatSection, snapshotFiles } from '../harness/report/compat-table.js';
-import { packagePath } from '../harness/package-root.js';
+import { packagePath } from '../harness/tool/package-root.js';
 import type { Results } from '../harness/report/results.js';
 
 test('the README table is generated from the results snapshots in docs/results (npm run compat)', () => {

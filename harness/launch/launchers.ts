@@ -1,7 +1,7 @@
 // Every homeserver the harness can launch, configured to match the profile it is tested with.
-import type { Launchable } from '../config.js';
-import { UsageError } from '../config.js';
-import type { Profile } from '../profile.js';
+import type { Launchable } from '../cli/config.js';
+import { UsageError } from '../cli/config.js';
+import type { Profile } from '../model/profile.js';
 import { launchContainer } from './containers/launch.js';
 import { isContainerKind, serverOf, type ContainerKind } from './containers/types.js';
 import { launchDendrite } from './dendrite.js';

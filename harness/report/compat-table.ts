@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packagePath } from '../package-root.js';
-import { FAMILIES } from '../scenario.js';
+import { packagePath } from '../tool/package-root.js';
+import { FAMILIES } from '../model/scenario.js';
 import type { Results } from './results.js';
 
 const START = '<!-- compat:start -->';

@@ -1,10 +1,10 @@
 // The results file: the contract the dashboard and other tools read (see DESIGN.md).
-import type { Expectation } from '../expectations.js';
+import type { Expectation } from './expectations.js';
 import type { Exchange } from '../http/exchange.js';
 import { toCurl } from '../http/exchange.js';
 import type { RawVerdict } from '../runner/run-vitest.js';
-import type { Family, Level, Scenario } from '../scenario.js';
-import type { SpecVersion } from '../spec-versions.js';
+import type { Family, Level, Scenario } from '../model/scenario.js';
+import type { SpecVersion } from '../model/spec-versions.js';
 
 export type Status = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
 

@@ -1,12 +1,12 @@
-import type { Accounts } from '../accounts.js';
-import type { Homeserver } from '../homeserver.js';
+import type { Accounts } from '../target/accounts.js';
+import type { Homeserver } from '../target/homeserver.js';
 import type { Exchange } from '../http/exchange.js';
-import type { FakeIdentityService } from '../identity/fake-identity-service.js';
-import type { FreshIdentity } from '../identities.js';
-import type { MailSink } from '../mail/mail-sink.js';
-import type { Matcher } from '../matchers.js';
-import type { Profile } from '../profile.js';
-import type { SpecVersion } from '../spec-versions.js';
+import type { FakeIdentityService } from '../fakes/identity/fake-identity-service.js';
+import type { FreshIdentity } from '../model/identities.js';
+import type { MailSink } from '../fakes/mail/mail-sink.js';
+import type { Matcher } from '../model/matchers.js';
+import type { Profile } from '../model/profile.js';
+import type { SpecVersion } from '../model/spec-versions.js';
 import type { Target } from './target.js';
 
 /** Checks bound to the target's spec version; what they saw goes into the report. */

@@ -1,14 +1,14 @@
 // The Vitest fixtures behind ScenarioContext: a scenario names what it needs
 // (`async run({ hs, mailbox, identity, must })`) and gets it set up and torn down.
 import { inject, test } from 'vitest';
-import { Accounts } from '../accounts.js';
-import { Homeserver } from '../homeserver.js';
+import { Accounts } from '../target/accounts.js';
+import { Homeserver } from '../target/homeserver.js';
 import { HttpClient } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
-import { FakeIdentityService } from '../identity/fake-identity-service.js';
-import { freshIdentity } from '../identities.js';
-import { MailSink } from '../mail/mail-sink.js';
-import { matchOneOf, matchResponse } from '../matchers.js';
+import { FakeIdentityService } from '../fakes/identity/fake-identity-service.js';
+import { freshIdentity } from '../model/identities.js';
+import { MailSink } from '../fakes/mail/mail-sink.js';
+import { matchOneOf, matchResponse } from '../model/matchers.js';
 import type { ScenarioContext } from './context.js';
 import type { ScenarioMeta } from './meta.js';
 import type { Target } from './target.js';

@@ -2,7 +2,7 @@
 // by endpoint. A scenario that does not apply is still registered, and skipped with why.
 import { describe, inject } from 'vitest';
 import { SUITES } from '../../suites/index.js';
-import { idFilter, inapplicability } from '../scenario.js';
+import { idFilter, inapplicability } from '../model/scenario.js';
 import { scenarioTest } from './fixtures.js';
 import type { ScenarioMeta } from './meta.js';
 

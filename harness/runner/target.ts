@@ -1,5 +1,5 @@
-import type { Profile } from '../profile.js';
-import type { SpecVersion } from '../spec-versions.js';
+import type { Profile } from '../model/profile.js';
+import type { SpecVersion } from '../model/spec-versions.js';
 
 /** Everything a Vitest worker needs to know about the run; plain data, sent by `provide`. */
 export interface Target {

@@ -1,12 +1,12 @@
 // Bad input to a requestToken endpoint: every case must be refused with a client error in
 // the standard error shape, never accepted and never a server error.
-import type { EndpointKey } from '../../harness/endpoints.js';
-import type { RawRequest } from '../../harness/homeserver.js';
-import type { FreshIdentity } from '../../harness/identities.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import type { RawRequest } from '../../harness/target/homeserver.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
-import { matrixError } from '../../harness/matchers.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
-import type { SpecVersion } from '../../harness/spec-versions.js';
+import { matrixError } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/model/scenario.js';
+import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, sharedBoundSubject, type AddressState } from './subjects.js';

@@ -1,7 +1,7 @@
 // What the server says about addresses that are, or are not, associated with an account.
-import type { EndpointKey } from '../../harness/endpoints.js';
-import { matrixError, requestTokenSuccess } from '../../harness/matchers.js';
-import type { FamilyScenario } from '../../harness/scenario.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.js';
+import type { FamilyScenario } from '../../harness/model/scenario.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 import { subject } from './subjects.js';

@@ -1,6 +1,6 @@
-import type { EndpointKey } from '../../harness/endpoints.js';
-import { matrixError, requestTokenSuccess } from '../../harness/matchers.js';
-import type { FamilyScenario } from '../../harness/scenario.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.js';
+import type { FamilyScenario } from '../../harness/model/scenario.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 

@@ -1,7 +1,7 @@
 // What the API standards promise for every endpoint: OPTIONS, CORS, 405 for a wrong method.
-import type { EndpointKey } from '../../harness/endpoints.js';
-import { endpointRecognised, header, jsonContentType, jsonObjectBody, matrixError, requestTokenSuccess, successStatus } from '../../harness/matchers.js';
-import { family, type FamilyScenario } from '../../harness/scenario.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { endpointRecognised, header, jsonContentType, jsonObjectBody, matrixError, requestTokenSuccess, successStatus } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';

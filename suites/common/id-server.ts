@@ -1,9 +1,9 @@
 // The founding spec's proxy path (r0.4.0): the homeserver passes email validation to the
 // identity server named in id_server, and refuses one it does not trust.
-import type { EndpointKey } from '../../harness/endpoints.js';
-import { matrixError } from '../../harness/matchers.js';
-import { atLeast } from '../../harness/spec-versions.js';
-import { family, type FamilyScenario } from '../../harness/scenario.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { matrixError } from '../../harness/model/matchers.js';
+import { atLeast } from '../../harness/model/spec-versions.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { EMAIL } from './media.js';
 import { endpointRef } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';

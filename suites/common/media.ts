@@ -1,9 +1,9 @@
 // What differs between the email and the msisdn endpoints: the body, the required fields,
 // how a "send" is observed, and how an address gets bound. Everything else is shared.
-import type { Account } from '../../harness/accounts.js';
-import type { Medium } from '../../harness/endpoints.js';
-import type { FreshIdentity } from '../../harness/identities.js';
-import type { Capability } from '../../harness/profile.js';
+import type { Account } from '../../harness/target/accounts.js';
+import type { Medium } from '../../harness/model/endpoints.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
+import type { Capability } from '../../harness/model/profile.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 
 const MAIL_WAIT_MS = 15_000;

@@ -1,12 +1,12 @@
 // Privacy mode: a server following the spec's recommendation answers bound and unbound
 // addresses alike, so that nobody learns which addresses have accounts.
-import type { EndpointKey } from '../../harness/endpoints.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
-import { freshIdentity, type FreshIdentity } from '../../harness/identities.js';
-import { endpointRecognised } from '../../harness/matchers.js';
-import { family, type FamilyScenario } from '../../harness/scenario.js';
+import { freshIdentity, type FreshIdentity } from '../../harness/model/identities.js';
+import { endpointRecognised } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import { mannWhitney, median } from '../../harness/stats.js';
+import { mannWhitney, median } from '../../harness/model/stats.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';
 import { subject } from './subjects.js';

@@ -1,9 +1,9 @@
 // A server that rate-limits requestToken (SHOULD) refuses with 429 M_LIMIT_EXCEEDED.
-import type { EndpointKey } from '../../harness/endpoints.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { Exchange } from '../../harness/http/exchange.js';
-import { freshIdentity } from '../../harness/identities.js';
-import { header, jsonContentType, matchesSchema, status, field } from '../../harness/matchers.js';
-import { family, type FamilyScenario } from '../../harness/scenario.js';
+import { freshIdentity } from '../../harness/model/identities.js';
+import { header, jsonContentType, matchesSchema, status, field } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';

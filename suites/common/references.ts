@@ -1,5 +1,5 @@
 // Where in the spec each promise is made. Every scenario cites one of these.
-import { ENDPOINTS, type EndpointKey, type Medium } from '../../harness/endpoints.js';
+import { ENDPOINTS, type EndpointKey, type Medium } from '../../harness/model/endpoints.js';
 
 const CS = 'v1.19 Client-Server API';
 

@@ -1,12 +1,12 @@
 // Where the homeserver delegates validation to an identity service (r0.4.0: it "proxies the
 // identity service API validate/{email,msisdn}/requestToken"): what it forwards, and how it
 // passes the service's failures on to the client.
-import { ENDPOINTS, type EndpointKey } from '../../harness/endpoints.js';
-import type { Fault, RecordedRequest } from '../../harness/identity/fake-identity-service.js';
+import { ENDPOINTS, type EndpointKey } from '../../harness/model/endpoints.js';
+import type { Fault, RecordedRequest } from '../../harness/fakes/identity/fake-identity-service.js';
 import { jsonOf } from '../../harness/http/exchange.js';
-import { endpointRecognised, jsonContentType, matchesSchema, matrixError, status, type Matcher } from '../../harness/matchers.js';
-import type { FreshIdentity } from '../../harness/identities.js';
-import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/scenario.js';
+import { endpointRecognised, jsonContentType, matchesSchema, matrixError, status, type Matcher } from '../../harness/model/matchers.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
+import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/model/scenario.js';
 import { describeError } from './bad-input.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';

@@ -1,8 +1,8 @@
 // 200 with a RequestTokenResponse, the validation message it stands for, and send_attempt.
-import type { EndpointKey } from '../../harness/endpoints.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
-import { requestTokenSuccess } from '../../harness/matchers.js';
-import { family, type FamilyScenario } from '../../harness/scenario.js';
+import { requestTokenSuccess } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';

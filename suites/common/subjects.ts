@@ -1,5 +1,5 @@
 // The address a scenario asks about: one nobody has, or one bound to an account first.
-import type { FreshIdentity } from '../../harness/identities.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 

@@ -1,9 +1,9 @@
 // What only account/3pid/*/requestToken promises: the v1.13 error codes, and that a
 // validated address can then be added to the account.
-import type { EndpointKey } from '../../harness/endpoints.js';
-import { matrixError } from '../../harness/matchers.js';
-import { family, type FamilyScenario } from '../../harness/scenario.js';
-import { clientPrefix } from '../../harness/spec-versions.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { matrixError } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { clientPrefix } from '../../harness/model/spec-versions.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { OPTIONS } from '../../harness/config.js';
+import { OPTIONS } from '../../harness/cli/config.js';
 import { freePort } from '../../harness/launch/child-process.js';
 import { renderSynapseConfig } from '../../harness/launch/synapse.js';
-import { packagePath } from '../../harness/package-root.js';
-import { loadProfile } from '../../harness/profile.js';
+import { packagePath } from '../../harness/tool/package-root.js';
+import { loadProfile } from '../../harness/model/profile.js';
 import { copyCheckout } from './checkout-copy.js';
 import { expressionsIn, readAction, runComposite, type ActionStep } from './composite-runner.js';
 
@@ -70,7 +70,7 @@ describe('action.yml as data', () => {
   test('the MATRIX_3PID_* variables it sets are the ones the CLI reads', () => {
     const set = steps.flatMap((s) => Object.keys(s.env ?? {})).filter((name) => name.startsWith('MATRIX_3PID_'));
     expect(set.length).toBeGreaterThan(0);
-    for (const name of set) expect(declaredEnv.has(name), `${name} is not declared in harness/config.ts`).toBe(true);
+    for (const name of set) expect(declaredEnv.has(name), `${name} is not declared in harness/cli/config.ts`).toBe(true);
   });
 
   test('Node is set up with the node-version input before anything runs', () => {
@@ -225,7 +225,7 @@ describe('the real steps on a copy of this checkout', () => {
       const [setup, install, main] = run.steps;
       expect(setup!.skipped).toBe(true);
       expect(install!.code, `${install!.stdout}\n${install!.stderr}`).toBe(0);
-      expect(install!.outputs.cli).toBe(join(actionPath, 'dist/harness/cli.js'));
+      expect(install!.outputs.cli).toBe(join(actionPath, 'dist/harness/cli/main.js'));
       expect(existsSync(install!.outputs.cli!)).toBe(true);
 
       expect(main!.code, main!.stderr).toBe(expected.code);

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { packagePath } from '../../harness/package-root.js';
+import { packagePath } from '../../harness/tool/package-root.js';
 
 export function copyCheckout(to: string): void {
   const root = packagePath();

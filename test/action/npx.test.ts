@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { packagePath } from '../../harness/package-root.js';
+import { packagePath } from '../../harness/tool/package-root.js';
 import { copyCheckout } from './checkout-copy.js';
 
 const PACKAGE = JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as {
@@ -82,7 +82,7 @@ describe('npm pack, then npx in an empty folder', () => {
     const files = info!.files.map((f) => f.path);
     expect(files).toContain('package.json');
     expect(files).toContain(PACKAGE.bin['matrix-3pid-conformance']!);
-    expect(files).toContain('dist/harness/cli.js');
+    expect(files).toContain('dist/harness/cli/main.js');
     expect(files.some((f) => f.startsWith('schemas/'))).toBe(true);
     expect(files).toContain('fixtures/synapse/homeserver.yaml');
     expect(files.some((f) => f.startsWith('fixtures/profiles/'))).toBe(true);

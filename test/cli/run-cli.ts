@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/harness/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/harness/cli/main.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;

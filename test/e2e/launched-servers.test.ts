@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
-import { loadExpectations } from '../../harness/expectations.js';
-import { packagePath } from '../../harness/package-root.js';
+import { loadExpectations } from '../../harness/report/expectations.js';
+import { packagePath } from '../../harness/tool/package-root.js';
 import type { Results } from '../../harness/report/results.js';
-import { ALL_SCENARIOS, expectationsPath } from '../../harness/run.js';
-import { idFilter } from '../../harness/scenario.js';
+import { ALL_SCENARIOS, expectationsPath } from '../../harness/cli/run.js';
+import { idFilter } from '../../harness/model/scenario.js';
 import { runCli } from '../cli/run-cli.js';
 
 // A cold run installs the server into its cache first, which takes minutes.

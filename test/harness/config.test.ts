@@ -1,7 +1,7 @@
 // The CLI contract (DESIGN.md): every flag, its environment fallback, and a one-line
 // UsageError (exit 2) for every bad value.
 import { describe, expect, test } from 'vitest';
-import { helpText, OPTIONS, parseConfig, UsageError } from '../../harness/config.js';
+import { helpText, OPTIONS, parseConfig, UsageError } from '../../harness/cli/config.js';
 
 /** The UsageError `argv` (and `env`) give; fails when they give none. */
 function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {

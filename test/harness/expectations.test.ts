@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ExpectationsError, formatExpectations, loadExpectations, updatedExpectations } from '../../harness/expectations.js';
-import { QUICK_SKIP_REASON } from '../../harness/scenario.js';
+import { ExpectationsError, formatExpectations, loadExpectations, updatedExpectations } from '../../harness/report/expectations.js';
+import { QUICK_SKIP_REASON } from '../../harness/model/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3c-expectations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -20,7 +20,7 @@ import {
   successStatus,
   type MatchContext,
   type Matcher,
-} from '../../harness/matchers.js';
+} from '../../harness/model/matchers.js';
 
 const v3: MatchContext = { spec: 'v1.19' };
 const REQUEST = {

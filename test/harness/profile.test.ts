@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadProfile, ProfileError, type Profile } from '../../harness/profile.js';
+import { loadProfile, ProfileError, type Profile } from '../../harness/model/profile.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3c-profile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

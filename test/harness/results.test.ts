@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { exitCodeFor, summarise, toScenarioResult, type ScenarioResult, type Status } from '../../harness/report/results.js';
 import type { RawVerdict } from '../../harness/runner/run-vitest.js';
-import type { Scenario } from '../../harness/scenario.js';
+import type { Scenario } from '../../harness/model/scenario.js';
 
 const scenario: Scenario = {
   id: 'register-email/denied',

@@ -1,8 +1,8 @@
 // The scenario model: when a scenario applies (and, when not, a reason a reader can act
 // on), the --only filter, and how suites build ids.
 import { describe, expect, test } from 'vitest';
-import type { Profile } from '../../harness/profile.js';
-import { idFilter, inapplicability, suite, type Scenario } from '../../harness/scenario.js';
+import type { Profile } from '../../harness/model/profile.js';
+import { idFilter, inapplicability, suite, type Scenario } from '../../harness/model/scenario.js';
 
 const profile: Profile = {
   name: 'test-profile',

@@ -1,8 +1,8 @@
 // The schemas written from the spec, per release: each rule is shown to accept what the spec
 // allows and to reject what it forbids, at the releases where it holds.
 import { describe, expect, test } from 'vitest';
-import { validateSchema } from '../../harness/schemas.js';
-import { SPEC_VERSIONS, type SpecVersion } from '../../harness/spec-versions.js';
+import { validateSchema } from '../../harness/model/schemas.js';
+import { SPEC_VERSIONS, type SpecVersion } from '../../harness/model/spec-versions.js';
 
 const valid = (spec: SpecVersion, body: unknown) => validateSchema('request-token-response', spec, body);
 

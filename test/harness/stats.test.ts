@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { mannWhitney, median } from '../../harness/stats.js';
+import { mannWhitney, median } from '../../harness/model/stats.js';
 
 test('median of odd and even counts', () => {
   expect(median([3, 1, 2])).toBe(2);

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { canonicalMsisdn } from '../../harness/identity/addresses.js';
+import { canonicalMsisdn } from '../../harness/fakes/identity/addresses.js';
 
 test.each([
   ['07700900123', 'GB', '447700900123'],

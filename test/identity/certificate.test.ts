@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createSelfSignedCertificate, sharedSelfSignedCertificate } from '../../harness/identity/certificate.js';
+import { createSelfSignedCertificate, sharedSelfSignedCertificate } from '../../harness/fakes/identity/certificate.js';
 
 const run = promisify(execFile);
 const hasOpenssl = await run('openssl', ['version']).then(

@@ -2,7 +2,7 @@
 // whatever the fault did to its answer.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
+import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 import { call, fresh, V1, V2 } from './support.js';
 
 const is = new FakeIdentityService();

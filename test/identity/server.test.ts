@@ -3,7 +3,7 @@
 
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
+import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 import { call, trustingAgent, V1, V2 } from './support.js';
 
 describe('over HTTP', () => {

@@ -1,7 +1,7 @@
 // A small HTTP client for the fake identity service's self-tests: one call, the answer parsed.
 
 import { Agent, fetch, type Dispatcher } from 'undici';
-import type { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
+import type { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 
 export const V1 = '/_matrix/identity/api/v1';
 export const V2 = '/_matrix/identity/v2';

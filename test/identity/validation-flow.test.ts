@@ -2,7 +2,7 @@
 // bind and unbind, over both APIs, with JSON and form bodies, and the errors wrong input gets.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
+import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 import { call, fresh, V1, V2 } from './support.js';
 
 const is = new FakeIdentityService();

@@ -5,9 +5,9 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { dockerAvailable, launchContainer, type LaunchedContainer } from '../../harness/launch/containers/launch.js';
 import { freePort } from '../../harness/launch/child-process.js';
-import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
-import { MailSink } from '../../harness/mail/mail-sink.js';
-import { extractLinks, findValidationLink } from '../../harness/mail/validation-link.js';
+import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
+import { MailSink } from '../../harness/fakes/mail/mail-sink.js';
+import { extractLinks, findValidationLink } from '../../harness/fakes/mail/validation-link.js';
 
 const docker = await dockerAvailable();
 const SKIP = docker.available ? '' : ` (skipped: ${docker.reason})`;

@@ -9,8 +9,8 @@ import { DENDRITE_DATABASE_SECTIONS, dendriteIdentityServer } from '../../harnes
 import { containerFor, dockerAvailable, launchContainer } from '../../harness/launch/containers/launch.js';
 import { CONTAINER_KINDS, containerSpec, HOST_ALIAS, isContainerKind, randomSecrets, serverOf, type ContainerSpec } from '../../harness/launch/containers/spec.js';
 import { SYNAPSE_VERSION } from '../../harness/launch/synapse.js';
-import { packagePath } from '../../harness/package-root.js';
-import { loadProfile } from '../../harness/profile.js';
+import { packagePath } from '../../harness/tool/package-root.js';
+import { loadProfile } from '../../harness/model/profile.js';
 
 const docker = await dockerAvailable();
 const ports = { identityPort: 41001, smtpPort: 41002, hostPort: 41003 };

@@ -21,8 +21,8 @@ import {
   trustedIdentityServer,
   type DendriteConfigSettings,
 } from '../../harness/launch/dendrite.js';
-import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
-import { loadProfile } from '../../harness/profile.js';
+import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
+import { loadProfile } from '../../harness/model/profile.js';
 import { processesMentioning, useBlockedPort } from '../support/processes.js';
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MailSink } from '../../harness/mail/mail-sink.js';
+import { MailSink } from '../../harness/fakes/mail/mail-sink.js';
 import { plainMail, sendMail } from './send-mail.js';
 import { SmtpDialogue } from './smtp-dialogue.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MailSink, MailSinkNotRunningError, MailWaitTimeoutError, UnexpectedMailError } from '../../harness/mail/mail-sink.js';
+import { MailSink, MailSinkNotRunningError, MailWaitTimeoutError, UnexpectedMailError } from '../../harness/fakes/mail/mail-sink.js';
 import { plainMail, sendMail } from './send-mail.js';
 import { synapseShapedValidationMail } from './synapse-shaped-mail.js';
 

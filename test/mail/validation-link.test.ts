@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHtmlEntities, extractLinks, findValidationLink, readValidationParams } from '../../harness/mail/validation-link.js';
+import { decodeHtmlEntities, extractLinks, findValidationLink, readValidationParams } from '../../harness/fakes/mail/validation-link.js';
 
 const SUBMIT = 'http://127.0.0.1:8008/_matrix/client/unstable/add_threepid/email/submit_token';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { Results } from '../../harness/report/results.js';
-import type { Family } from '../../harness/scenario.js';
+import type { Family } from '../../harness/model/scenario.js';
 import { runCli } from '../cli/run-cli.js';
 import { ReferenceHomeserver, type Fault, type ReferenceHomeserverOptions } from './reference-homeserver.js';
 

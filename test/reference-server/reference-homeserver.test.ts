@@ -3,17 +3,17 @@
 // the spec asks for; with each fault, the one behaviour the fault names must change.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { Accounts, type Account } from '../../harness/accounts.js';
-import type { EndpointKey } from '../../harness/endpoints.js';
-import { Homeserver } from '../../harness/homeserver.js';
+import { Accounts, type Account } from '../../harness/target/accounts.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { Homeserver } from '../../harness/target/homeserver.js';
 import { HttpClient } from '../../harness/http/client.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
-import { freshIdentity, type FreshIdentity } from '../../harness/identities.js';
-import { createSelfSignedCertificate } from '../../harness/identity/certificate.js';
-import { FakeIdentityService } from '../../harness/identity/fake-identity-service.js';
-import { MailSink } from '../../harness/mail/mail-sink.js';
-import { matrixError, mismatches, requestTokenSuccess, type Matcher } from '../../harness/matchers.js';
-import { loadProfile } from '../../harness/profile.js';
+import { freshIdentity, type FreshIdentity } from '../../harness/model/identities.js';
+import { createSelfSignedCertificate } from '../../harness/fakes/identity/certificate.js';
+import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
+import { MailSink } from '../../harness/fakes/mail/mail-sink.js';
+import { matrixError, mismatches, requestTokenSuccess, type Matcher } from '../../harness/model/matchers.js';
+import { loadProfile } from '../../harness/model/profile.js';
 import { FAULTS, type Fault, ReferenceHomeserver, type ReferenceHomeserverOptions } from './reference-homeserver.js';
 
 const SID = /^[0-9a-zA-Z.=_-]{1,255}$/;

@@ -12,7 +12,7 @@ import { createWriteStream, existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../config.js';
+import { UsageError } from '../../cli/config.js';
 import { freePort, registerExitCleanup, tailFile } from '../child-process.js';
 import type { LaunchedHomeserver } from '../launched-homeserver.js';
 import { containerSpec, type ContainerKind, type ContainerSecrets, type ContainerSpec, type ContainerVariant } from './spec.js';

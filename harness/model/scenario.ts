@@ -3,7 +3,7 @@
 import type { EndpointKey } from './endpoints.js';
 import { CAPABILITIES, type Capability, type Profile } from './profile.js';
 import { atLeast, compareSpec, type SpecVersion } from './spec-versions.js';
-import type { ScenarioContext } from './runner/context.js';
+import type { ScenarioContext } from '../runner/context.js';
 
 export type Level = 'must' | 'should';
 

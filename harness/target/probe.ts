@@ -1,6 +1,6 @@
 // Before any scenario: is there a Matrix homeserver at the URL at all?
-import { HttpClient } from './http/client.js';
-import { jsonOf } from './http/exchange.js';
+import { HttpClient } from '../http/client.js';
+import { jsonOf } from '../http/exchange.js';
 
 export class UnreachableError extends Error {}
 

@@ -2,7 +2,7 @@
 // so that a server's CI fails on regressions only.
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { QUICK_SKIP_REASON } from './scenario.js';
+import { QUICK_SKIP_REASON } from '../model/scenario.js';
 
 export interface Expectation {
   /** The only status a known deviation can have for now: the scenario fails. */

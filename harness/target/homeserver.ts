@@ -1,7 +1,7 @@
-import { endpointPath, type EndpointKey } from './endpoints.js';
-import type { HttpClient } from './http/client.js';
-import type { Exchange } from './http/exchange.js';
-import type { SpecVersion } from './spec-versions.js';
+import { endpointPath, type EndpointKey } from '../model/endpoints.js';
+import type { HttpClient } from '../http/client.js';
+import type { Exchange } from '../http/exchange.js';
+import type { SpecVersion } from '../model/spec-versions.js';
 
 export interface RawRequest {
   method?: string;

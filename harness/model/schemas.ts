@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../tool/package-root.js';
 import { compareSpec, isSpecVersion, type SpecVersion } from './spec-versions.js';
 
 export type SchemaName = 'request-token-response' | 'error' | 'rate-limited';

@@ -1,7 +1,7 @@
 // A homeserver URL says nothing about how the server is configured; the profile does.
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { packagePath } from './package-root.js';
+import { packagePath } from '../tool/package-root.js';
 
 export type ValidationRoute = 'smtp' | 'identity-service' | 'none';
 

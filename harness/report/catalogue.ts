@@ -2,10 +2,10 @@
 // and a test fails when the checked-in page is out of date.
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { SUITES } from '../suites/index.js';
-import { CAPABILITIES } from './profile.js';
-import { packagePath } from './package-root.js';
-import type { Scenario, Suite } from './scenario.js';
+import { SUITES } from '../../suites/index.js';
+import { CAPABILITIES } from '../model/profile.js';
+import { packagePath } from '../tool/package-root.js';
+import type { Scenario, Suite } from '../model/scenario.js';
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');

@@ -3,24 +3,24 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SUITES } from '../suites/index.js';
+import { SUITES } from '../../suites/index.js';
 import type { Config } from './config.js';
-import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from './expectations.js';
-import { freePort } from './launch/child-process.js';
-import type { LaunchedHomeserver } from './launch/launched-homeserver.js';
-import { defaultProfileName, launchHomeserver } from './launch/launchers.js';
-import { packagePath } from './package-root.js';
-import { loadProfile } from './profile.js';
-import { formatConsoleReport } from './report/console.js';
-import { formatJUnit } from './report/junit.js';
-import { appendStepSummary } from './report/step-summary.js';
-import { exitCodeFor, summarise, toScenarioResult, type Results } from './report/results.js';
-import { runScenarios } from './runner/run-vitest.js';
-import type { Target } from './runner/target.js';
-import { idFilter, type Scenario } from './scenario.js';
-import { NEWEST_SPEC, newestAdvertised } from './spec-versions.js';
-import { probeTarget } from './target-probe.js';
-import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from '../report/expectations.js';
+import { freePort } from '../launch/child-process.js';
+import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
+import { defaultProfileName, launchHomeserver } from '../launch/launchers.js';
+import { packagePath } from '../tool/package-root.js';
+import { loadProfile } from '../model/profile.js';
+import { formatConsoleReport } from '../report/console.js';
+import { formatJUnit } from '../report/junit.js';
+import { appendStepSummary } from '../report/step-summary.js';
+import { exitCodeFor, summarise, toScenarioResult, type Results } from '../report/results.js';
+import { runScenarios } from '../runner/run-vitest.js';
+import type { Target } from '../runner/target.js';
+import { idFilter, type Scenario } from '../model/scenario.js';
+import { NEWEST_SPEC, newestAdvertised } from '../model/spec-versions.js';
+import { probeTarget } from '../target/probe.js';
+import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
 
 export const ALL_SCENARIOS: ReadonlyMap<string, Scenario> = new Map(
   SUITES.flatMap((s) => s.scenarios).map((scenario) => [scenario.id, scenario]),

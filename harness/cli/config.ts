@@ -1,7 +1,7 @@
 // Every setting the CLI takes, declared once: the parser, the environment fallback and the
 // --help text all come from this table.
-import { CONTAINER_KINDS } from './launch/containers/types.js';
-import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from './spec-versions.js';
+import { CONTAINER_KINDS } from '../launch/containers/types.js';
+import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from '../model/spec-versions.js';
 
 export const LAUNCHABLE = ['synapse', 'dendrite', ...CONTAINER_KINDS] as const;
 export type Launchable = (typeof LAUNCHABLE)[number];

@@ -1,6 +1,6 @@
 // Declarative checks on a homeserver's answer. A scenario lists what the spec promises;
 // a failure names each broken promise and carries the exchange as evidence.
-import { formatExchange, jsonOf, type Exchange } from './http/exchange.js';
+import { formatExchange, jsonOf, type Exchange } from '../http/exchange.js';
 import { validateSchema, type SchemaName } from './schemas.js';
 import type { SpecVersion } from './spec-versions.js';
 

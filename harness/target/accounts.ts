@@ -2,14 +2,14 @@
 // about a bound address rests on nothing the spec does not describe.
 import { createHmac } from 'node:crypto';
 import type { Homeserver } from './homeserver.js';
-import type { Exchange } from './http/exchange.js';
-import { jsonOf } from './http/exchange.js';
-import { HttpClient } from './http/client.js';
-import type { FreshIdentity } from './identities.js';
-import { ScenarioFailure } from './matchers.js';
-import type { FakeIdentityService } from './identity/fake-identity-service.js';
-import type { MailSink } from './mail/mail-sink.js';
-import { atLeast, clientPrefix } from './spec-versions.js';
+import type { Exchange } from '../http/exchange.js';
+import { jsonOf } from '../http/exchange.js';
+import { HttpClient } from '../http/client.js';
+import type { FreshIdentity } from '../model/identities.js';
+import { ScenarioFailure } from '../model/matchers.js';
+import type { FakeIdentityService } from '../fakes/identity/fake-identity-service.js';
+import type { MailSink } from '../fakes/mail/mail-sink.js';
+import { atLeast, clientPrefix } from '../model/spec-versions.js';
 
 export interface Account {
   userId: string;

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
 // otherwise the run's own exit code.
-import { ExpectationsError } from './expectations.js';
+import { ExpectationsError } from '../report/expectations.js';
 import { helpText, LAUNCHABLE, parseConfig, UsageError, type Config, type Launchable } from './config.js';
-import { freePort } from './launch/child-process.js';
-import { defaultProfileName, launchHomeserver } from './launch/launchers.js';
-import { loadProfile, ProfileError } from './profile.js';
+import { freePort } from '../launch/child-process.js';
+import { defaultProfileName, launchHomeserver } from '../launch/launchers.js';
+import { loadProfile, ProfileError } from '../model/profile.js';
 import { runConformance } from './run.js';
-import { UnreachableError } from './target-probe.js';
-import { TOOL_NAME, TOOL_VERSION } from './version.js';
+import { UnreachableError } from '../target/probe.js';
+import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
 
 const out = {
   log: (line: string) => process.stderr.write(`${line}\n`),
