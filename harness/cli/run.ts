@@ -66,7 +66,8 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
 
     const scenarios = judge(await runScenarios(target), config.only, expectations);
     const results = buildResults(target, server, scenarios, startedAt);
-    for (const line of await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) })) out.log(line);
+    const written = await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) });
+    for (const line of written) out.log(line);
     if (config.updateExpectations && expectationsFile) {
       await rewriteExpectations(expectationsFile, expectations, results, out);
       return { exitCode: 0, results };
