@@ -1,8 +1,7 @@
 // One run, start to finish: profile, ports, the target (launched or reached), the
 // scenarios in Vitest, expectations, reports, exit code.
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { SUITES } from '../../suites/index.js';
 import type { Config } from './config.js';
 import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from '../report/expectations.js';
@@ -10,12 +9,11 @@ import { freePort } from '../launch/child-process.js';
 import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
 import { defaultProfileName, launchHomeserver } from '../launch/launchers.js';
 import { packagePath } from '../tool/package-root.js';
-import { loadProfile } from '../model/profile.js';
-import { formatConsoleReport } from '../report/console.js';
-import { formatJUnit } from '../report/junit.js';
-import { appendStepSummary } from '../report/step-summary.js';
-import { exitCodeFor, summarise, toScenarioResult, type Results } from '../report/results.js';
-import { runScenarios } from '../runner/run-vitest.js';
+import { loadProfile, type Profile } from '../model/profile.js';
+import { writeReports } from '../report/reporters.js';
+import { exitCodeFor, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
+import { runModel } from '../report/run-model.js';
+import { runScenarios, type RawVerdict } from '../runner/run-vitest.js';
 import type { Target } from '../runner/target.js';
 import { idFilter, type Scenario } from '../model/scenario.js';
 import { NEWEST_SPEC, newestAdvertised } from '../model/spec-versions.js';
@@ -63,73 +61,88 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       launched = await launchHomeserver(launch, { identityPort, smtpPort, log: out.log }, profile);
       out.log(`${launched.name} ${launched.version} is up at ${launched.url}`);
     }
-    const url = config.homeserver ?? launched!.url;
-    const probe = await probeTarget(url, config.timeoutMs);
-    const spec = config.spec ?? newestAdvertised(probe.versions) ?? NEWEST_SPEC;
-    const target: Target = {
-      url,
-      spec,
-      profile,
-      identityPort,
-      identityTls: profile.identityServers.tls === true,
-      ...(launched?.identityServerName && { identityServerName: launched.identityServerName }),
-      smtpPort,
-      timeoutMs: config.timeoutMs,
-      maxBodyBytes: config.maxBodyBytes,
-      quick: config.quick,
-      ...((config.sharedSecret ?? launched?.registrationSharedSecret) && {
-        sharedSecret: config.sharedSecret ?? launched?.registrationSharedSecret,
-      }),
-      ...(config.only && { only: config.only }),
-    };
-    out.log(`testing ${url} at spec ${spec} with profile ${profile.name}${expectationsName ? `, expectations ${expectationsName}` : ''}`);
+    const { target, server } = await resolveTarget(config, profile, { identityPort, smtpPort }, launched);
+    out.log(`testing ${target.url} at spec ${target.spec} with profile ${profile.name}${expectationsName ? `, expectations ${expectationsName}` : ''}`);
 
-    const verdicts = await runScenarios(target);
-    const selected = idFilter(config.only);
-    const scenarios = verdicts.map((verdict) => {
-      const scenario = ALL_SCENARIOS.get(verdict.id);
-      if (!scenario) throw new Error(`internal: Vitest reported an unknown scenario ${verdict.id}`);
-      return toScenarioResult(scenario, verdict, expectations.get(verdict.id));
-    });
-    const missing = [...ALL_SCENARIOS.keys()].filter((id) => selected(id) && !verdicts.some((v) => v.id === id));
-    if (missing.length) throw new Error(`internal: no verdict for ${missing.join(', ')}`);
-
-    const summary = summarise(scenarios);
-    const server = launched
-      ? { name: launched.name, version: launched.version }
-      : (probe.server ?? { name: profile.server ?? 'unknown', version: 'unknown' });
-    const results: Results = {
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      target: { url, server },
-      spec,
-      profile: profile.name,
-      startedAt: startedAt.toISOString(),
-      durationMs: Date.now() - startedAt.getTime(),
-      summary,
-      scenarios,
-    };
-    if (config.results) {
-      await mkdir(dirname(config.results), { recursive: true });
-      await writeFile(config.results, `${JSON.stringify(results, null, 2)}\n`);
-    }
-    if (config.junit) {
-      await mkdir(dirname(config.junit), { recursive: true });
-      await writeFile(config.junit, formatJUnit(results));
-    }
-    const summaryFile = await appendStepSummary(results);
-    out.report(formatConsoleReport(results));
-    if (config.results) out.log(`results written to ${config.results}`);
-    if (config.junit) out.log(`JUnit report written to ${config.junit}`);
-    if (summaryFile) out.log(`summary appended to ${summaryFile}`);
+    const scenarios = judge(await runScenarios(target), config.only, expectations);
+    const results = buildResults(target, server, scenarios, startedAt);
+    const written = await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) });
+    for (const line of written) out.log(line);
     if (config.updateExpectations && expectationsFile) {
-      const updated = updatedExpectations(expectations, scenarios);
-      const header = `Known failures of ${server.name} ${server.version} (profile ${profile.name}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
-      await writeFile(expectationsFile, formatExpectations(updated, header));
-      out.log(`expectations written to ${expectationsFile} (${updated.size} known failures)`);
+      await rewriteExpectations(expectationsFile, expectations, results, out);
       return { exitCode: 0, results };
     }
-    return { exitCode: exitCodeFor(summary), results };
+    return { exitCode: exitCodeFor(results.summary), results };
   } finally {
     await launched?.stop();
   }
+}
+
+type Server = Results['target']['server'];
+
+/** The target as the scenarios see it: reached (probed for its spec versions), launched or not. */
+async function resolveTarget(
+  config: Config,
+  profile: Profile,
+  ports: { identityPort: number; smtpPort: number },
+  launched: LaunchedHomeserver | undefined,
+): Promise<{ target: Target; server: Server }> {
+  const url = config.homeserver ?? launched!.url;
+  const probe = await probeTarget(url, config.timeoutMs);
+  const spec = config.spec ?? newestAdvertised(probe.versions) ?? NEWEST_SPEC;
+  const target: Target = {
+    url,
+    spec,
+    profile,
+    identityPort: ports.identityPort,
+    identityTls: profile.identityServers.tls === true,
+    ...(launched?.identityServerName && { identityServerName: launched.identityServerName }),
+    smtpPort: ports.smtpPort,
+    timeoutMs: config.timeoutMs,
+    maxBodyBytes: config.maxBodyBytes,
+    quick: config.quick,
+    ...((config.sharedSecret ?? launched?.registrationSharedSecret) && {
+      sharedSecret: config.sharedSecret ?? launched?.registrationSharedSecret,
+    }),
+    ...(config.only && { only: config.only }),
+  };
+  const server = launched
+    ? { name: launched.name, version: launched.version }
+    : (probe.server ?? { name: profile.server ?? 'unknown', version: 'unknown' });
+  return { target, server };
+}
+
+/** Each verdict joined with its scenario and the server's known failures; every selected scenario must have one. */
+function judge(verdicts: readonly RawVerdict[], only: Config['only'], expectations: ReadonlyMap<string, Expectation>): ScenarioResult[] {
+  const scenarios = verdicts.map((verdict) => {
+    const scenario = ALL_SCENARIOS.get(verdict.id);
+    if (!scenario) throw new Error(`internal: Vitest reported an unknown scenario ${verdict.id}`);
+    return toScenarioResult(scenario, verdict, expectations.get(verdict.id));
+  });
+  const selected = idFilter(only);
+  const missing = [...ALL_SCENARIOS.keys()].filter((id) => selected(id) && !verdicts.some((v) => v.id === id));
+  if (missing.length) throw new Error(`internal: no verdict for ${missing.join(', ')}`);
+  return scenarios;
+}
+
+function buildResults(target: Target, server: Server, scenarios: ScenarioResult[], startedAt: Date): Results {
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    target: { url: target.url, server },
+    spec: target.spec,
+    profile: target.profile.name,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    summary: summarise(scenarios),
+    scenarios,
+  };
+}
+
+/** `--update-expectations`: the file rewritten from this run's failures. */
+async function rewriteExpectations(file: string, previous: ReadonlyMap<string, Expectation>, results: Results, out: RunOutput): Promise<void> {
+  const updated = updatedExpectations(previous, results.scenarios);
+  const { server } = results.target;
+  const header = `Known failures of ${server.name} ${server.version} (profile ${results.profile}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
+  await writeFile(file, formatExpectations(updated, header));
+  out.log(`expectations written to ${file} (${updated.size} known failures)`);
 }

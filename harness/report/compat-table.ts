@@ -6,28 +6,27 @@ import { pathToFileURL } from 'node:url';
 import { packagePath } from '../tool/package-root.js';
 import { FAMILIES } from '../model/scenario.js';
 import type { Results } from './results.js';
+import { countOf, runModel, type Tally } from './run-model.js';
 
 const START = '<!-- compat:start -->';
 const END = '<!-- compat:end -->';
 
-function counts(results: Results, family: string): string {
-  const list = results.scenarios.filter((s) => s.family === family);
-  if (!list.length) return 'not run';
-  const passed = list.filter((s) => s.status === 'passed' || s.status === 'unexpected-pass').length;
-  const failed = list.filter((s) => s.status === 'failed' || s.status === 'expected-failure').length;
-  const skipped = list.filter((s) => s.status === 'skipped').length;
-  return `${passed} / ${failed} / ${skipped}`;
+/** What the server did, known deviations or not: passed / failed / skipped. */
+function counts(t: Tally | undefined): string {
+  if (!t) return 'not run';
+  return `${countOf(t, 'passed', 'unexpected-pass')} / ${countOf(t, 'failed', 'expected-failure')} / ${t.byStatus.skipped}`;
 }
 
 /** One column per results file, one row per family: passed / failed / skipped. */
 export function formatCompatTable(runs: readonly Results[]): string {
   const heads = runs.map((r) => `${r.target.server.name} ${r.target.server.version} (${r.profile}, spec ${r.spec})`);
-  const total = (r: Results) => `**${r.summary.passed + r.summary.unexpectedPasses} / ${r.summary.failed + r.summary.expectedFailures} / ${r.summary.skipped}**`;
+  const models = runs.map(runModel);
+  const byFamily = models.map((run) => new Map(run.byFamily.map((group) => [group.key, group.tally])));
   return [
     `| scenario family | ${heads.join(' | ')} |`,
     `| --- | ${runs.map(() => '---').join(' | ')} |`,
-    ...FAMILIES.map((family) => `| ${family} | ${runs.map((r) => counts(r, family)).join(' | ')} |`),
-    `| **all** | ${runs.map(total).join(' | ')} |`,
+    ...FAMILIES.map((family) => `| ${family} | ${byFamily.map((groups) => counts(groups.get(family))).join(' | ')} |`),
+    `| **all** | ${models.map((run) => `**${counts(run.all)}**`).join(' | ')} |`,
   ].join('\n');
 }
 

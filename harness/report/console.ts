@@ -1,5 +1,7 @@
 // The report a person reads after a run: grouped by endpoint, failures with their evidence.
+import type { Reporter } from './reporter.js';
 import type { Results, ScenarioResult, Status } from './results.js';
+import { asRunModel, type RunModel } from './run-model.js';
 
 const MARK: Record<Status, string> = {
   passed: 'PASS',
@@ -28,14 +30,12 @@ function scenarioLines(result: ScenarioResult): string[] {
   return lines;
 }
 
-export function formatConsoleReport(results: Results): string {
-  const byEndpoint = new Map<string, ScenarioResult[]>();
-  for (const r of results.scenarios) byEndpoint.set(r.endpoint, [...(byEndpoint.get(r.endpoint) ?? []), r]);
+export function formatConsoleReport(input: Results | RunModel): string {
+  const { results, byEndpoint } = asRunModel(input);
   const out: string[] = [];
-  for (const [endpoint, list] of byEndpoint) {
-    const passed = list.filter((r) => r.status === 'passed').length;
-    out.push('', `${endpoint}: ${passed}/${list.length} passed`);
-    for (const r of list) out.push(...scenarioLines(r));
+  for (const { key, scenarios, tally } of byEndpoint) {
+    out.push('', `${key}: ${tally.byStatus.passed}/${tally.scenarios} passed`);
+    for (const r of scenarios) out.push(...scenarioLines(r));
   }
   const s = results.summary;
   out.push(
@@ -45,3 +45,13 @@ export function formatConsoleReport(results: Results): string {
   );
   return out.join('\n');
 }
+
+/** Always: on standard output, after the report files are written. */
+export const consoleReporter: Reporter = {
+  name: 'console',
+  wanted: () => true,
+  async write(run, { print }) {
+    print(formatConsoleReport(run));
+    return {};
+  },
+};

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { QUICK_SKIP_REASON } from '../model/scenario.js';
+import type { Status } from './status.js';
 
 export interface Expectation {
   /** The only status a known deviation can have for now: the scenario fails. */
@@ -50,7 +51,7 @@ export function loadExpectations(file: string, knownIds: ReadonlySet<string>): M
 /** The verdicts the update needs from a run. */
 export interface RunVerdict {
   id: string;
-  status: 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
+  status: Status;
   reason?: string;
 }
 

@@ -9,7 +9,10 @@
 //                        stays readable in <system-out>
 //   skipped           -> <skipped message="reason"/>
 import { formatExchange } from '../http/exchange.js';
+import { writeReportFile, type Reporter } from './reporter.js';
 import type { Results, ScenarioResult } from './results.js';
+import { asRunModel, countOf, type RunModel, type Tally } from './run-model.js';
+import { FAILING } from './status.js';
 
 /**
  * Text that XML 1.0 can carry. Server bodies may hold anything; characters outside the
@@ -124,20 +127,9 @@ function testcase(result: ScenarioResult, indent: string): string[] {
   return inner.length ? [`${open}>`, ...inner, `${indent}</testcase>`] : [`${open}/>`];
 }
 
-interface Counts {
-  tests: number;
-  failures: number;
-  skipped: number;
-  timeMs: number;
-}
-
-function count(list: readonly ScenarioResult[]): Counts {
-  return {
-    tests: list.length,
-    failures: list.filter((r) => r.status === 'failed' || r.status === 'unexpected-pass').length,
-    skipped: list.filter((r) => r.status === 'skipped').length,
-    timeMs: list.reduce((sum, r) => sum + r.durationMs, 0),
-  };
+/** The counts a <testsuite> or <testsuites> carries. */
+function counts(t: Tally): { tests: number; failures: number; errors: number; skipped: number } {
+  return { tests: t.scenarios, failures: countOf(t, ...FAILING), errors: 0, skipped: t.byStatus.skipped };
 }
 
 /** ISO 8601 without fractional seconds or zone: the form the Ant schema's timestamp takes. */
@@ -146,9 +138,8 @@ function timestamp(iso: string): string | undefined {
   return match?.[1];
 }
 
-export function formatJUnit(results: Results): string {
-  const byEndpoint = new Map<string, ScenarioResult[]>();
-  for (const r of results.scenarios) byEndpoint.set(r.endpoint, [...(byEndpoint.get(r.endpoint) ?? []), r]);
+export function formatJUnit(input: Results | RunModel): string {
+  const { results, all, byEndpoint } = asRunModel(input);
 
   const properties: Array<[string, string]> = [
     ['target.url', results.target.url],
@@ -157,39 +148,41 @@ export function formatJUnit(results: Results): string {
     ['profile', results.profile],
     ['tool', `${results.tool.name} ${results.tool.version}`],
   ];
-  const all = count(results.scenarios);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attributes({
       name: `${results.tool.name} ${results.target.url}`,
-      tests: all.tests,
-      failures: all.failures,
-      errors: 0,
-      skipped: all.skipped,
+      ...counts(all),
       time: seconds(results.durationMs),
     })}>`,
   ];
   let id = 0;
-  for (const [endpoint, list] of byEndpoint) {
-    const c = count(list);
+  for (const { key, scenarios, tally } of byEndpoint) {
     lines.push(
       `  <testsuite${attributes({
-        name: endpoint,
-        tests: c.tests,
-        failures: c.failures,
-        errors: 0,
-        skipped: c.skipped,
-        time: seconds(c.timeMs),
+        name: key,
+        ...counts(tally),
+        time: seconds(tally.durationMs),
         timestamp: timestamp(results.startedAt),
         id: id++,
       })}>`,
       '    <properties>',
       ...properties.map(([name, value]) => `      <property${attributes({ name, value })}/>`),
       '    </properties>',
-      ...list.flatMap((r) => testcase(r, '    ')),
+      ...scenarios.flatMap((r) => testcase(r, '    ')),
       '  </testsuite>',
     );
   }
   lines.push('</testsuites>', '');
   return lines.join('\n');
 }
+
+/** `--junit FILE.xml`. */
+export const junitReporter: Reporter = {
+  name: 'junit',
+  wanted: ({ config }) => Boolean(config.junit),
+  async write(run, { config }) {
+    await writeReportFile(config.junit!, formatJUnit(run));
+    return { log: `JUnit report written to ${config.junit}` };
+  },
+};

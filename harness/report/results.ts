@@ -5,8 +5,9 @@ import { toCurl } from '../http/exchange.js';
 import type { RawVerdict } from '../runner/run-vitest.js';
 import type { Family, Level, Scenario } from '../model/scenario.js';
 import type { SpecVersion } from '../model/spec-versions.js';
+import { FAILING, STATUSES, SUMMARY_FIELDS, type Status, type Summary } from './status.js';
 
-export type Status = 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
+export type { Status, Summary } from './status.js';
 
 export interface ScenarioResult {
   id: string;
@@ -21,14 +22,6 @@ export interface ScenarioResult {
   /** Which of several allowed answers was seen, and other notes. */
   observed?: string[];
   evidence?: { exchanges: Array<Exchange & { curl: string }> };
-}
-
-export interface Summary {
-  passed: number;
-  failed: number;
-  skipped: number;
-  expectedFailures: number;
-  unexpectedPasses: number;
 }
 
 export interface Results {
@@ -71,16 +64,10 @@ export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expect
 
 export function summarise(results: readonly ScenarioResult[]): Summary {
   const count = (status: Status) => results.filter((r) => r.status === status).length;
-  return {
-    passed: count('passed'),
-    failed: count('failed'),
-    skipped: count('skipped'),
-    expectedFailures: count('expected-failure'),
-    unexpectedPasses: count('unexpected-pass'),
-  };
+  return Object.fromEntries(STATUSES.map((status) => [SUMMARY_FIELDS[status], count(status)])) as Summary;
 }
 
 /** 0 when nothing unexpected happened, 1 otherwise (the CLI's documented exit codes). */
 export function exitCodeFor(summary: Summary): 0 | 1 {
-  return summary.failed > 0 || summary.unexpectedPasses > 0 ? 1 : 0;
+  return FAILING.some((status) => summary[SUMMARY_FIELDS[status]] > 0) ? 1 : 0;
 }

@@ -2,7 +2,10 @@
 // a heading naming the target, a table of verdicts per endpoint, and the failures folded
 // away in <details>.
 import { appendFile } from 'node:fs/promises';
-import type { Results, ScenarioResult, Status } from './results.js';
+import type { Reporter } from './reporter.js';
+import { exitCodeFor, type Results, type ScenarioResult, type Status } from './results.js';
+import { asRunModel, type RunModel } from './run-model.js';
+import { FAILING } from './status.js';
 
 /** Markdown table cell: pipes escaped (GFM splits cells on them even inside code), one line. */
 export function tableCell(text: string): string {
@@ -42,14 +45,11 @@ function details(summary: string, items: readonly ScenarioResult[]): string[] {
   return ['', '<details>', `<summary>${summary} (${items.length})</summary>`, '', ...items.map(listItem), '', '</details>'];
 }
 
-export function formatStepSummary(results: Results): string {
-  const byEndpoint = new Map<string, ScenarioResult[]>();
-  for (const r of results.scenarios) byEndpoint.set(r.endpoint, [...(byEndpoint.get(r.endpoint) ?? []), r]);
-  const countIn = (list: readonly ScenarioResult[], status: Status) => list.filter((r) => r.status === status).length;
-
+export function formatStepSummary(input: Results | RunModel): string {
+  const { results, all, byEndpoint } = asRunModel(input);
   const { server } = results.target;
   const s = results.summary;
-  const verdict = s.failed > 0 || s.unexpectedPasses > 0 ? 'failed' : 'passed';
+  const verdict = exitCodeFor(s) === 0 ? 'passed' : 'failed';
   const lines = [
     `### Matrix 3PID conformance: ${escapeHtml(server.name)} ${escapeHtml(server.version)} at ${escapeHtml(results.target.url)}, spec ${escapeHtml(results.spec)}`,
     '',
@@ -60,15 +60,15 @@ export function formatStepSummary(results: Results): string {
     `| Endpoint | ${COLUMNS.map((c) => c.heading).join(' | ')} |`,
     `|---|${COLUMNS.map(() => '---:').join('|')}|`,
   ];
-  for (const [endpoint, list] of byEndpoint) {
-    lines.push(`| ${tableCell(endpoint)} | ${COLUMNS.map((c) => countIn(list, c.status)).join(' | ')} |`);
+  for (const { key, tally } of byEndpoint) {
+    lines.push(`| ${tableCell(key)} | ${COLUMNS.map((c) => tally.byStatus[c.status]).join(' | ')} |`);
   }
-  lines.push(`| **Total** | ${COLUMNS.map((c) => `**${countIn(results.scenarios, c.status)}**`).join(' | ')} |`);
+  lines.push(`| **Total** | ${COLUMNS.map((c) => `**${all.byStatus[c.status]}**`).join(' | ')} |`);
 
   lines.push(
     ...details(
       'Failures',
-      results.scenarios.filter((r) => r.status === 'failed' || r.status === 'unexpected-pass'),
+      results.scenarios.filter((r) => FAILING.includes(r.status)),
     ),
     ...details(
       'Expected failures',
@@ -82,9 +82,19 @@ export function formatStepSummary(results: Results): string {
  * Appends the summary to the file GitHub Actions names in GITHUB_STEP_SUMMARY; does nothing
  * outside Actions. Returns the file written to, if any.
  */
-export async function appendStepSummary(results: Results, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function appendStepSummary(input: Results | RunModel, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return undefined;
-  await appendFile(file, `${formatStepSummary(results)}\n`);
+  await appendFile(file, `${formatStepSummary(input)}\n`);
   return file;
 }
+
+/** Inside GitHub Actions: `$GITHUB_STEP_SUMMARY` names the job summary's file. */
+export const stepSummaryReporter: Reporter = {
+  name: 'github-step-summary',
+  wanted: ({ env }) => Boolean(env.GITHUB_STEP_SUMMARY),
+  async write(run, { env }) {
+    const file = await appendStepSummary(run, env);
+    return { log: `summary appended to ${file}` };
+  },
+};
