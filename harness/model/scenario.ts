@@ -2,6 +2,7 @@
 // applies. Suites are plain lists of these, so the catalogue can be read without running.
 import type { EndpointKey } from './endpoints.js';
 import { CAPABILITIES, type Capability, type Profile } from './profile.js';
+import type { SpecRef } from './spec-refs.js';
 import { atLeast, compareSpec, type SpecVersion } from './spec-versions.js';
 import type { ScenarioContext } from '../runner/context.js';
 
@@ -16,8 +17,8 @@ export interface Scenario {
   /** The kind of promise (bad input, relay, ...), for reports that group scenarios. */
   family: Family;
   level: Level;
-  /** Spec version and section the scenario enforces. */
-  specRef: string;
+  /** Spec version and section the scenario enforces, built by ref(). */
+  specRef: SpecRef;
   /** First spec release the promise holds in (inclusive). */
   since: SpecVersion;
   /** Last spec release it holds in (inclusive), where a later one dropped it. */

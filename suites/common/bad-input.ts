@@ -6,6 +6,7 @@ import type { FreshIdentity } from '../../harness/model/identities.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { matrixError } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/model/scenario.js';
+import { refs, type SpecRef } from '../../harness/model/spec-refs.js';
 import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
@@ -14,15 +15,13 @@ import { bindingNeeds, sharedBoundSubject, type AddressState } from './subjects.
 interface Case {
   name: string;
   title: string;
-  specRef: string;
+  specRef: SpecRef;
   since?: SpecVersion;
   /** The case replaces or removes the address, so whether it is bound cannot matter. */
   replacesAddress?: boolean;
   /** The JSON body to send, or a raw request where the body must not be JSON at all. */
   send(identity: FreshIdentity): { json: unknown } | { raw: RawRequest };
 }
-
-const ADDRESS_FIELDS = new Set(['email', 'country', 'phone_number']);
 
 function without(body: Record<string, unknown>, field: string): Record<string, unknown> {
   const { [field]: _removed, ...rest } = body;
@@ -31,17 +30,17 @@ function without(body: Record<string, unknown>, field: string): Record<string, u
 
 function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
   const body = (identity: FreshIdentity, overrides?: Record<string, unknown>) => kit.body(identity, overrides);
-  const requestBody = `${endpointRef(endpoint, 'request body')}; ${REF.commonErrors}`;
+  const requestBody = refs(endpointRef(endpoint, 'request body'), REF.commonErrors);
   return [
     ...kit.required.map((field) => ({
-      replacesAddress: ADDRESS_FIELDS.has(field),
+      replacesAddress: kit.addressFields.includes(field),
       name: `missing-${field.replaceAll('_', '-')}`,
       title: `A request without the required ${field} is refused with a 4xx standard error`,
       specRef: requestBody,
       send: (identity: FreshIdentity) => ({ json: without(body(identity), field) }),
     })),
     ...Object.entries(kit.wrongTypes).map(([field, value]) => ({
-      replacesAddress: ADDRESS_FIELDS.has(field),
+      replacesAddress: kit.addressFields.includes(field),
       name: `wrong-type-${field.replaceAll('_', '-')}`,
       title: `A request whose ${field} has the wrong type (${JSON.stringify(value)}) is refused with a 4xx standard error`,
       specRef: requestBody,
@@ -56,7 +55,7 @@ function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
     {
       name: 'not-object',
       title: 'A JSON body that is not an object is refused with a 4xx standard error',
-      specRef: `${REF.jsonObjectBody}; ${REF.commonErrors}`,
+      specRef: refs(REF.jsonObjectBody, REF.commonErrors),
       send: (identity) => ({ json: [body(identity)] }),
     },
     {
@@ -77,39 +76,12 @@ function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
       specRef: REF.clientSecret(kit.medium),
       send: (identity) => ({ json: body(identity, { client_secret: 'a'.repeat(256) }) }),
     },
-    ...addressCases(kit, body),
-  ];
-}
-
-/** An address that is not one. (account/3pid says more since v1.13: see threepid.ts.) */
-function addressCases(kit: MediumKit, body: (identity: FreshIdentity, o?: Record<string, unknown>) => Record<string, unknown>): Case[] {
-  if (kit.medium === 'email') {
-    return [
-      {
-        name: 'email-unparsable',
-        replacesAddress: true,
-        title: 'An email that is not an email address is refused with a 4xx standard error',
-        specRef: REF.emailFormat,
-        since: 'v1.14',
-        send: (identity) => ({ json: body(identity, { email: 'not an email address' }) }),
-      },
-    ];
-  }
-  return [
-    {
-      name: 'phone-number-unparsable',
+    // An address that is not one. (account/3pid says more since v1.13: see threepid.ts.)
+    ...kit.malformed.map(({ overrides, ...malformed }): Case => ({
+      ...malformed,
       replacesAddress: true,
-      title: 'A phone_number that is not a phone number is refused with a 4xx standard error',
-      specRef: REF.phoneNumber,
-      send: (identity) => ({ json: body(identity, { phone_number: 'not a phone number' }) }),
-    },
-    {
-      name: 'country-invalid',
-      replacesAddress: true,
-      title: 'A country that is not a two-letter ISO 3166-1 code is refused with a 4xx standard error',
-      specRef: REF.phoneNumber,
-      send: (identity) => ({ json: body(identity, { country: 'Neverland' }) }),
-    },
+      send: (identity) => ({ json: body(identity, overrides) }),
+    })),
   ];
 }
 

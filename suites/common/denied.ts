@@ -1,6 +1,7 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.js';
 import type { FamilyScenario } from '../../harness/model/scenario.js';
+import { refs } from '../../harness/model/spec-refs.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
 
@@ -29,7 +30,7 @@ export function deniedPasswordScenario(endpoint: EndpointKey, kit: MediumKit): F
     name: 'denied',
     title: `${capitalised(kit.aNoun)} the homeserver does not permit answers 403 M_THREEPID_DENIED (or, as it is bound to no account, what the spec allows for that)`,
     level: 'must',
-    specRef: `${endpointRef(endpoint, '403 response')}; ${endpointRef(endpoint, 'description (M_THREEPID_NOT_FOUND)')}`,
+    specRef: refs(endpointRef(endpoint, '403 response'), endpointRef(endpoint, 'description (M_THREEPID_NOT_FOUND)')),
     since: 'r0.4.0',
     needs: [kit.validates, kit.denies],
     async run({ hs, identity, must }) {

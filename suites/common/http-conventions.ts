@@ -2,6 +2,7 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { endpointRecognised, header, jsonContentType, jsonObjectBody, matrixError, requestTokenSuccess, successStatus } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { refs } from '../../harness/model/spec-refs.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
@@ -12,7 +13,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       name: 'endpoint-implemented',
       title: 'The endpoint is implemented: a well-formed request is not answered 404 or 405 M_UNRECOGNIZED',
       level: 'must',
-      specRef: `${endpointRef(endpoint)}; ${REF.unrecognized}`,
+      specRef: refs(endpointRef(endpoint), REF.unrecognized),
       since: 'r0.4.0',
       // Whether or not the server supports the medium, the endpoint itself must answer.
       async run({ hs, identity, must, observe }) {

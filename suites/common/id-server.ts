@@ -4,15 +4,17 @@ import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError } from '../../harness/model/matchers.js';
 import { atLeast } from '../../harness/model/spec-versions.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { release, refs } from '../../harness/model/spec-refs.js';
 import { EMAIL } from './media.js';
-import { endpointRef } from './references.js';
+import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
 // A name no test server trusts: .test is reserved, and nothing listens there.
 const UNTRUSTED = 'identity.untrusted.test:8090';
 
 export function idServerScenarios(endpoint: EndpointKey, state: AddressState): FamilyScenario[] {
-  const needs = [EMAIL.validates, 'email-via-id-server', ...bindingNeeds(EMAIL, state)] as const;
+  const needs = [EMAIL.validates, EMAIL.delegated, ...bindingNeeds(EMAIL, state)] as const;
+  const requestTokenPath = `/validate/${EMAIL.medium}/requestToken`;
   const notTrusted = endpointRef(endpoint, '400 response, M_SERVER_NOT_TRUSTED');
   return family('id_server proxy', [
     {
@@ -30,20 +32,20 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
     },
     {
       name: 'id-server-missing',
-      title: 'Without an id_server to proxy to, the request answers 400 M_SERVER_NOT_TRUSTED (before r0.6.0, when id_server was required, M_MISSING_PARAM too)',
+      title: `Without an id_server to proxy to, the request answers 400 M_SERVER_NOT_TRUSTED (before ${release('r0.6.0')}, when id_server was required, M_MISSING_PARAM too)`,
       level: 'must',
-      specRef: `${notTrusted}; r0.4.0 registration.yaml (id_server required until r0.6.0)`,
+      specRef: refs(notTrusted, REF.idServerRequired),
       since: 'r0.4.0',
       needs,
       async run(context) {
         const identity = await subject(context, EMAIL, state);
         const { id_server: _server, id_access_token: _token, ...body } = EMAIL.body(identity);
-        const before = context.is.requests.length;
+        const mark = context.is.mark();
         context.must.matchOneOf(await context.hs.requestToken(endpoint, body), {
           '400 M_SERVER_NOT_TRUSTED': matrixError(400, 'M_SERVER_NOT_TRUSTED'),
           ...(!atLeast(context.spec, 'r0.6.0') && { '400 M_MISSING_PARAM': matrixError(400, 'M_MISSING_PARAM') }),
         });
-        const reached = context.is.requests.slice(before).filter((r) => r.path.endsWith('/validate/email/requestToken')).length;
+        const reached = context.is.requestsTo(requestTokenPath, mark).length;
         if (reached) throw new Error(`the identity service was called ${reached} time(s) though the request named none`);
       },
     },

@@ -1,10 +1,17 @@
-// What differs between the email and the msisdn endpoints: the body, the required fields,
-// how a "send" is observed, and how an address gets bound. Everything else is shared.
+// What differs between the email and the msisdn endpoints: the body and its address, the
+// required fields, the malformed addresses, how a "send" is observed, what the identity
+// service says, and how an address gets bound. Everything else is shared, and the families
+// ask the kit rather than which medium it is.
 import type { Account } from '../../harness/target/accounts.js';
 import type { Medium } from '../../harness/model/endpoints.js';
+import { UnexpectedSendError, type IdentityMark } from '../../harness/fakes/identity/fake-identity-service.js';
+import { UnexpectedMailError } from '../../harness/fakes/mail/mail-sink.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { Capability } from '../../harness/model/profile.js';
+import type { SpecRef } from '../../harness/model/spec-refs.js';
+import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
+import { REF } from './references.js';
 
 const MAIL_WAIT_MS = 15_000;
 /** How long to watch before concluding that no (further) message was sent. */
@@ -18,8 +25,22 @@ type Sends = Pick<ScenarioContext, 'mailbox' | 'is' | 'profile'>;
  */
 export interface SendMark {
   mails: number;
-  texts: number;
+  identityService: IdentityMark;
 }
+
+/** An address that is not one, which every endpoint must refuse. */
+export interface MalformedAddress {
+  name: string;
+  title: string;
+  specRef: SpecRef;
+  since?: SpecVersion;
+  /** What replaces the address in the body. */
+  overrides: Record<string, unknown>;
+}
+
+// Not addresses at all: bad input sends them to every endpoint, account/3pid names its answer.
+const NOT_AN_EMAIL = { email: 'not an email address' };
+const NOT_A_PHONE_NUMBER = { phone_number: 'not a phone number' };
 
 export interface MediumKit {
   medium: Medium;
@@ -37,6 +58,20 @@ export interface MediumKit {
   denies: Capability;
   /** The server does not support this medium. */
   unsupported: Capability;
+  /** The server hands validation of this medium to the identity service. */
+  delegated: Capability;
+  /** The body fields that carry the address, in the order titles name them. */
+  addressFields: readonly string[];
+  /** Those fields, for the identity's address. */
+  address(identity: FreshIdentity): Record<string, unknown>;
+  /** The address as servers report it once canonicalised (GET /account/3pid, the identity service). */
+  canonical(identity: FreshIdentity): string;
+  /** The identity service's errcode for an address of this medium it will not validate. */
+  refusal: string;
+  /** Overrides that make the body's address not one (account/3pid answers these M_INVALID_PARAM). */
+  notAnAddress: Record<string, unknown>;
+  /** The malformed addresses bad input tries. */
+  malformed: readonly MalformedAddress[];
   body(identity: FreshIdentity, overrides?: Record<string, unknown>): Record<string, unknown>;
   deniedBody(identity: FreshIdentity): Record<string, unknown>;
   required: readonly string[];
@@ -59,9 +94,24 @@ export const EMAIL: MediumKit = {
   sendsObservable: 'email-observable',
   denies: 'denied-email',
   unsupported: 'no-email-validation',
+  delegated: 'email-via-id-server',
+  addressFields: ['email'],
+  address: (identity) => ({ email: identity.email }),
+  canonical: (identity) => identity.email,
+  refusal: 'M_INVALID_EMAIL',
+  notAnAddress: NOT_AN_EMAIL,
+  malformed: [
+    {
+      name: 'email-unparsable',
+      title: 'An email that is not an email address is refused with a 4xx standard error',
+      specRef: REF.emailFormat,
+      since: 'v1.14',
+      overrides: NOT_AN_EMAIL,
+    },
+  ],
   body: (identity, overrides = {}) => ({
     client_secret: identity.clientSecret,
-    email: identity.email,
+    ...EMAIL.address(identity),
     send_attempt: 1,
     ...identity.idServer,
     ...overrides,
@@ -69,7 +119,7 @@ export const EMAIL: MediumKit = {
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
   required: ['client_secret', 'email', 'send_attempt'],
   wrongTypes: { client_secret: 12345, email: 12345, send_attempt: '1' },
-  mark: (context, identity) => ({ mails: context.mailbox.mailbox(identity.email).length, texts: context.is.sent.length }),
+  mark: (context, identity) => ({ mails: context.mailbox.mailbox(identity.email).length, identityService: context.is.mark() }),
   async waitForSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectSent(context, 'email', identity.email, since);
     const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, count: since.mails + 1 });
@@ -77,9 +127,12 @@ export const EMAIL: MediumKit = {
   },
   async expectNoSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectNotSent(context, 'email', identity.email, since);
-    await quietWindow();
-    const mails = context.mailbox.mailbox(identity.email).slice(since.mails);
-    if (mails.length) throw new Error(`a further mail went to ${identity.email}: "${mails[0]!.subject}"`);
+    try {
+      await context.mailbox.expectQuiet(identity.email, { forMs: QUIET_WINDOW_MS, alreadySeen: since.mails });
+    } catch (error) {
+      if (error instanceof UnexpectedMailError) throw new Error(`a further mail went to ${identity.email}: "${error.mail.subject}"`);
+      throw error;
+    }
   },
   bind: ({ accounts }, identity) => accounts.withBoundEmail(identity),
 };
@@ -90,27 +143,22 @@ export const EMAIL: MediumKit = {
  * send_attempt. The service is called within the homeserver's request, so by the time the
  * homeserver has answered, the send has happened or never will.
  */
-function sentSince({ is }: Sends, medium: Medium, address: string, since: SendMark) {
-  return is.sent.slice(since.texts).filter((t) => t.medium === medium && t.address === address);
-}
-
-/** Long enough for a server that sends after it has answered. */
-function quietWindow(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
-}
-
 async function expectSent(context: Sends, medium: Medium, address: string, since: SendMark): Promise<void> {
-  if (sentSince(context, medium, address, since).length === 0) {
+  if (context.is.sentTo(medium, address, since.identityService).length === 0) {
     const seen = context.is.sent.map((t) => `${t.address} (attempt ${t.sendAttempt})`).join(', ') || 'none';
     throw new Error(`nothing went to ${address} through the identity service; it sent to: ${seen}`);
   }
 }
 
+/** Waits the window out all the same, for a server that sends after it has answered. */
 async function expectNotSent(context: Sends, medium: Medium, address: string, since: SendMark): Promise<void> {
-  await quietWindow();
-  const sent = sentSince(context, medium, address, since);
-  if (sent.length) {
-    throw new Error(`a further message went to ${address} (send_attempt ${sent.map((t) => t.sendAttempt).join(', ')})`);
+  try {
+    await context.is.expectQuiet(medium, address, { forMs: QUIET_WINDOW_MS, since: since.identityService });
+  } catch (error) {
+    if (error instanceof UnexpectedSendError) {
+      throw new Error(`a further message went to ${address} (send_attempt ${error.sent.map((t) => t.sendAttempt).join(', ')})`);
+    }
+    throw error;
   }
 }
 
@@ -123,18 +171,38 @@ export const MSISDN: MediumKit = {
   sendsObservable: 'msisdn-by-identity-service',
   denies: 'denied-msisdn',
   unsupported: 'no-msisdn-validation',
+  delegated: 'msisdn-by-identity-service',
+  addressFields: ['country', 'phone_number'],
+  address: (identity) => ({ ...identity.msisdn }),
+  canonical: (identity) => identity.msisdnCanonical,
+  refusal: 'M_INVALID_ADDRESS',
+  notAnAddress: NOT_A_PHONE_NUMBER,
+  malformed: [
+    {
+      name: 'phone-number-unparsable',
+      title: 'A phone_number that is not a phone number is refused with a 4xx standard error',
+      specRef: REF.phoneNumber,
+      overrides: NOT_A_PHONE_NUMBER,
+    },
+    {
+      name: 'country-invalid',
+      title: 'A country that is not a two-letter ISO 3166-1 code is refused with a 4xx standard error',
+      specRef: REF.phoneNumber,
+      overrides: { country: 'Neverland' },
+    },
+  ],
   body: (identity, overrides = {}) => ({
     client_secret: identity.clientSecret,
-    ...identity.msisdn,
+    ...MSISDN.address(identity),
     send_attempt: 1,
     ...overrides,
   }),
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
   required: ['client_secret', 'country', 'phone_number', 'send_attempt'],
   wrongTypes: { client_secret: 12345, country: 44, phone_number: 7700900123, send_attempt: '1' },
-  mark: (context) => ({ mails: 0, texts: context.is.sent.length }),
-  waitForSend: (context, identity, since) => expectSent(context, 'msisdn', identity.msisdnCanonical, since),
-  expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', identity.msisdnCanonical, since),
+  mark: (context) => ({ mails: 0, identityService: context.is.mark() }),
+  waitForSend: (context, identity, since) => expectSent(context, 'msisdn', MSISDN.canonical(identity), since),
+  expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', MSISDN.canonical(identity), since),
   bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),
 };
 

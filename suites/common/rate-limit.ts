@@ -4,6 +4,7 @@ import type { Exchange } from '../../harness/http/exchange.js';
 import { freshIdentity } from '../../harness/model/identities.js';
 import { header, jsonContentType, matchesSchema, status, field } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { noted, release } from '../../harness/model/spec-refs.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';
@@ -39,7 +40,7 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       name: 'rate-limit-retry-after',
       title: 'A 429 answer carries a Retry-After header',
       level: 'should',
-      specRef: `${REF.rateLimiting} ("Homeservers SHOULD include a Retry-After header", since v1.10)`,
+      specRef: noted(REF.rateLimiting, `"Homeservers SHOULD include a Retry-After header", since ${release('v1.10')}`),
       since: 'v1.10',
       needs: [kit.validates, 'rate-limited'],
       async run(context) {

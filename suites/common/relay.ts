@@ -1,19 +1,17 @@
 // Where the homeserver delegates validation to an identity service (r0.4.0: it "proxies the
 // identity service API validate/{email,msisdn}/requestToken"): what it forwards, and how it
 // passes the service's failures on to the client.
-import { ENDPOINTS, type EndpointKey } from '../../harness/model/endpoints.js';
+import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { Fault, RecordedRequest } from '../../harness/fakes/identity/fake-identity-service.js';
 import { jsonOf } from '../../harness/http/exchange.js';
 import { endpointRecognised, jsonContentType, matchesSchema, matrixError, status, type Matcher } from '../../harness/model/matchers.js';
-import type { FreshIdentity } from '../../harness/model/identities.js';
 import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/model/scenario.js';
+import { refs } from '../../harness/model/spec-refs.js';
 import { describeError } from './bad-input.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
-const proxyRef = (endpoint: EndpointKey, kit: MediumKit) =>
-  `r0.4.0 Client-Server API, POST /_matrix/client/r0${ENDPOINTS[endpoint].path} ("Proxies the identity server API validate/${kit.medium}/requestToken")`;
 // Synapse waits 60 s for an identity service; leave room for that and the answer.
 const HUNG_SERVICE_DEADLINE_MS = 80_000;
 
@@ -27,24 +25,21 @@ function anyStandardError(): Matcher[] {
 }
 
 export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
-  const delegated = kit.medium === 'msisdn' ? 'msisdn-by-identity-service' : 'email-via-id-server';
-  const needs = [kit.validates, delegated, ...bindingNeeds(kit, state)] as const;
+  const needs = [kit.validates, kit.delegated, ...bindingNeeds(kit, state)] as const;
   const requestTokenPath = `/validate/${kit.medium}/requestToken`;
-  const proxySection = proxyRef(endpoint, kit);
-  const address = (identity: FreshIdentity) =>
-    kit.medium === 'email' ? { email: identity.email } : { ...identity.msisdn };
+  const proxySection = REF.proxies(endpoint, kit.medium);
   const withFault = (name: string, title: string, level: 'must' | 'should', fault: Fault, expected: Matcher[], timeoutMs?: number): ScenarioDraft => ({
     name,
     title,
     level,
-    specRef: `${proxySection}; ${REF.standardError}`,
+    specRef: refs(proxySection, REF.standardError),
     since: 'r0.4.0',
     needs,
     ...(timeoutMs && { slow: true }),
     async run(context) {
       const identity = await subject(context, kit, state);
       context.is.inject({ path: requestTokenPath, fault, times: 1 });
-      const before = context.is.requests.length;
+      const mark = context.is.mark();
       const exchange = await context.hs.http.send({
         method: 'POST',
         path: context.hs.path(endpoint),
@@ -53,7 +48,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       });
       context.must.match(exchange, expected);
       // Only an answer to a failure the server actually met says anything about its relay.
-      if (!context.is.requests.slice(before).some((r) => r.path.endsWith(requestTokenPath))) {
+      if (context.is.requestsTo(requestTokenPath, mark).length === 0) {
         throw new Error('the request never reached the identity service, so the server did not relay its failure');
       }
       context.observe(describeError(exchange));
@@ -62,18 +57,18 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
   return family('identity-service relay', [
     {
       name: 'relay-forwards-request',
-      title: `The identity service receives the client_secret, ${kit.medium === 'email' ? 'email' : 'country, phone_number'} and send_attempt the client sent, and its sid comes back`,
+      title: `The identity service receives the client_secret, ${kit.addressFields.join(', ')} and send_attempt the client sent, and its sid comes back`,
       level: 'must',
-      specRef: `${proxySection}; v1.19 Identity Service API, POST /_matrix/identity/v2/validate/${kit.medium}/requestToken (request body)`,
+      specRef: refs(proxySection, REF.identityRequestBody(kit.medium)),
       since: 'r0.4.0',
       needs,
       async run(context) {
         const identity = await subject(context, kit, state);
-        const before = context.is.requests.length;
+        const mark = context.is.mark();
         const answer = await context.hs.requestToken(endpoint, kit.body(identity));
         context.must.match(answer, status(200));
-        const forwarded = forwardedSince(context.is.requests, before, requestTokenPath);
-        expectForwarded(forwarded, { client_secret: identity.clientSecret, ...address(identity), send_attempt: 1 });
+        const forwarded = context.is.requestsTo(requestTokenPath, mark).at(-1);
+        expectForwarded(forwarded, { client_secret: identity.clientSecret, ...kit.address(identity), send_attempt: 1 });
         const session = context.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === kit.medium);
         const sid = (jsonOf(answer) as { sid?: unknown } | undefined)?.sid;
         if (!session || sid !== session.sid) {
@@ -86,23 +81,23 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       name: 'relay-forwards-next-link',
       title: 'The identity service receives the next_link the client sent',
       level: 'should',
-      specRef: `${proxySection}; v1.19 Identity Service API, validate/${kit.medium}/requestToken: next_link`,
+      specRef: refs(proxySection, REF.identityNextLink(kit.medium)),
       since: 'r0.5.0',
       needs,
       async run(context) {
         const identity = await subject(context, kit, state);
         const nextLink = 'https://client.example.test/validated';
-        const before = context.is.requests.length;
+        const mark = context.is.mark();
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { next_link: nextLink })), status(200));
-        const forwarded = forwardedSince(context.is.requests, before, requestTokenPath);
+        const forwarded = context.is.requestsTo(requestTokenPath, mark).at(-1);
         expectForwarded(forwarded, { next_link: nextLink });
       },
     },
     withFault(
       'relay-identity-service-refuses',
-      `When the identity service refuses the ${kit.noun} (400 ${refusal(kit)}), the client gets a 4xx standard error`,
+      `When the identity service refuses the ${kit.noun} (400 ${kit.refusal}), the client gets a 4xx standard error`,
       'must',
-      { kind: 'matrix-error', status: 400, errcode: refusal(kit), error: `The identity service will not validate that ${kit.noun}` },
+      { kind: 'matrix-error', status: 400, errcode: kit.refusal, error: `The identity service will not validate that ${kit.noun}` },
       matrixError('any 4xx'),
     ),
     withFault(
@@ -121,16 +116,6 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       HUNG_SERVICE_DEADLINE_MS,
     ),
   ]);
-}
-
-/** The identity service's error for an address it will not validate. */
-function refusal(kit: MediumKit): string {
-  return kit.medium === 'email' ? 'M_INVALID_EMAIL' : 'M_INVALID_ADDRESS';
-}
-
-/** The last request to `path` the identity service received after the first `before`. */
-function forwardedSince(requests: readonly RecordedRequest[], before: number, path: string): RecordedRequest | undefined {
-  return requests.slice(before).filter((r) => r.path.endsWith(path)).at(-1);
 }
 
 /** Form-encoded bodies carry numbers as strings, so values are compared as text. */

@@ -3,6 +3,7 @@ import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { requestTokenSuccess } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { noted } from '../../harness/model/spec-refs.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
@@ -10,7 +11,7 @@ import { bindingNeeds, subject, type AddressState } from './subjects.js';
 export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   const which = state === 'bound' ? `${kit.aNoun} associated with an account` : `${kit.aNoun} not yet in use`;
   const observable = [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)] as const;
-  const attemptRef = `${REF.sendAttempt(kit.medium)}`;
+  const attemptRef = REF.sendAttempt(kit.medium);
   return family('success and sending', [
     {
       name: 'success',
@@ -42,7 +43,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       name: 'same-send-attempt-no-resend',
       title: `The same client_secret, address and send_attempt again answers success and does not send another ${kit.message}`,
       level: 'should',
-      specRef: `${attemptRef} ("the server should respond with success but not resend")`,
+      specRef: noted(attemptRef, '"the server should respond with success but not resend"'),
       since: 'r0.4.0',
       needs: observable,
       async run(context) {
@@ -62,7 +63,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       name: 'higher-send-attempt-resends',
       title: `A higher send_attempt for the same client_secret and address sends a new ${kit.message}`,
       level: 'must',
-      specRef: `${attemptRef} ("The client should increment this value if they desire a new ${kit.message}")`,
+      specRef: noted(attemptRef, `"The client should increment this value if they desire a new ${kit.message}"`),
       since: 'r0.4.0',
       needs: observable,
       async run(context) {

@@ -3,18 +3,18 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { noted, release } from '../../harness/model/spec-refs.js';
 import { clientPrefix } from '../../harness/model/spec-versions.js';
 import { capitalised, type MediumKit } from './media.js';
-import { endpointRef } from './references.js';
+import { endpointRef, REF } from './references.js';
 
 export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
-  const invalid = kit.medium === 'email' ? { email: 'not an email address' } : { phone_number: 'not a phone number' };
   return family('account/3pid', [
     {
       name: 'medium-not-supported',
       title: `A homeserver that does not support adding ${kit.noun}s answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED`,
       level: 'must',
-      specRef: endpointRef(endpoint, '400 response, M_THREEPID_MEDIUM_NOT_SUPPORTED (since v1.13)'),
+      specRef: noted(endpointRef(endpoint, '400 response, M_THREEPID_MEDIUM_NOT_SUPPORTED'), `since ${release('v1.13')}`),
       since: 'v1.13',
       needs: [kit.unsupported],
       async run({ hs, identity, must }) {
@@ -25,23 +25,23 @@ export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): Family
       name: 'invalid-address',
       title: `${capitalised(kit.aNoun)} that is not valid answers 400 M_INVALID_PARAM`,
       level: 'must',
-      specRef: endpointRef(endpoint, '400 response, M_INVALID_PARAM (since v1.13)'),
+      specRef: noted(endpointRef(endpoint, '400 response, M_INVALID_PARAM'), `since ${release('v1.13')}`),
       since: 'v1.13',
       needs: [kit.validates],
       async run({ hs, identity, must }) {
-        must.match(await hs.requestToken(endpoint, kit.body(identity, invalid)), matrixError(400, 'M_INVALID_PARAM'));
+        must.match(await hs.requestToken(endpoint, kit.body(identity, kit.notAnAddress)), matrixError(400, 'M_INVALID_PARAM'));
       },
     },
     {
       name: 'validated-address-binds',
       title: `Once validated, the ${kit.noun} is added to the account by POST /account/3pid/add and listed by GET /account/3pid`,
       level: 'must',
-      specRef: 'v1.19 Client-Server API, POST /_matrix/client/v3/account/3pid/add and GET /_matrix/client/v3/account/3pid',
+      specRef: REF.threepidAdd,
       since: 'r0.6.0',
       needs: [kit.validates, kit.sendsObservable, 'accounts'],
       async run(context) {
         const account = await kit.bind(context, context.identity);
-        const address = kit.medium === 'email' ? context.identity.email : context.identity.msisdnCanonical;
+        const address = kit.canonical(context.identity);
         const listed = await context.accounts.threepids(account);
         if (!listed.some((t) => t.medium === kit.medium && t.address === address)) {
           throw new Error(

@@ -5,6 +5,7 @@ import type { Exchange } from '../../harness/http/exchange.js';
 import { exitCodeFor, summarise, toScenarioResult, type ScenarioResult, type Status } from '../../harness/report/results.js';
 import type { RawVerdict } from '../../harness/runner/run-vitest.js';
 import type { Scenario } from '../../harness/model/scenario.js';
+import { ref } from '../../harness/model/spec-refs.js';
 
 const scenario: Scenario = {
   id: 'register-email/denied',
@@ -12,7 +13,7 @@ const scenario: Scenario = {
   title: 'A denied address is refused with 403 M_THREEPID_DENIED',
   family: 'denied addresses',
   level: 'must',
-  specRef: 'v1.19 §10.5.2',
+  specRef: ref('v1.19', 'Client-Server API', '§10.5.2'),
   since: 'r0.4.0',
   run: async () => {},
 };
@@ -39,7 +40,7 @@ describe('toScenarioResult', () => {
       title: scenario.title,
       family: 'denied addresses',
       level: 'must',
-      specRef: 'v1.19 §10.5.2',
+      specRef: 'v1.19 Client-Server API, §10.5.2',
       status: 'passed',
       durationMs: 17,
       observed: ['answered 403'],

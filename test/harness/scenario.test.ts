@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Profile } from '../../harness/model/profile.js';
 import { idFilter, inapplicability, suite, type Scenario } from '../../harness/model/scenario.js';
+import { ref } from '../../harness/model/spec-refs.js';
 
 const profile: Profile = {
   name: 'test-profile',
@@ -20,7 +21,7 @@ function scenario(extra: Partial<Scenario> = {}): Scenario {
     title: 't',
     family: 'bad input',
     level: 'must',
-    specRef: 'v1.19',
+    specRef: ref('v1.19', 'Client-Server API'),
     since: 'r0.4.0',
     run: async () => {},
     ...extra,
@@ -100,8 +101,8 @@ describe('suite', () => {
   test('fills in the endpoint and prefixes each id with it', () => {
     const run = async () => {};
     const built = suite('password-msisdn', [
-      { name: 'unknown', title: 'Unknown number', family: 'bound and unbound addresses', level: 'should', specRef: 'v1.19 §x', since: 'r0.4.0', run },
-      { name: 'denied', title: 'Denied number', family: 'denied addresses', level: 'must', specRef: 'v1.19 §y', since: 'v1.1', needs: ['denied-msisdn'], run },
+      { name: 'unknown', title: 'Unknown number', family: 'bound and unbound addresses', level: 'should', specRef: ref('v1.19', 'Client-Server API', '§x'), since: 'r0.4.0', run },
+      { name: 'denied', title: 'Denied number', family: 'denied addresses', level: 'must', specRef: ref('v1.19', 'Client-Server API', '§y'), since: 'v1.1', needs: ['denied-msisdn'], run },
     ]);
     expect(built.endpoint).toBe('password-msisdn');
     expect(built.scenarios.map((s) => s.id)).toEqual(['password-msisdn/unknown', 'password-msisdn/denied']);

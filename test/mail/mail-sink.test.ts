@@ -227,6 +227,21 @@ describe.concurrent('expectQuiet', () => {
     await expect(sink.expectQuiet('pia@example.org', { forMs: 20 })).resolves.toBeUndefined();
   });
 
+  it('with `alreadySeen`, fails at once for a mail beyond the count, however close in time', async ({ sink }) => {
+    await sendMail(sink.port, plainMail('rita@example.org', 'First'));
+    const seen = sink.mailbox('rita@example.org').length;
+    await expect(sink.expectQuiet('rita@example.org', { forMs: 20, alreadySeen: seen })).resolves.toBeUndefined();
+    await sendMail(sink.port, plainMail('rita@example.org', 'Second'));
+    const error = await sink.expectQuiet('rita@example.org', { forMs: 5_000, alreadySeen: seen }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedMailError);
+    expect((error as UnexpectedMailError).mail.subject).toBe('Second');
+    expect((error as Error).message).toMatch(/beyond the first 1/);
+  });
+
+  it('refuses an `alreadySeen` that is not a count', async ({ sink }) => {
+    await expect(sink.expectQuiet('sam@example.org', { forMs: 10, alreadySeen: -1 })).rejects.toBeInstanceOf(RangeError);
+  });
+
   it('refuses to vouch for a stopped sink', async ({ sink }) => {
     await sink.stop();
     await expect(sink.expectQuiet('quinn@example.org', { forMs: 10 })).rejects.toBeInstanceOf(MailSinkNotRunningError);

@@ -7,6 +7,8 @@
 //   // point the homeserver at is.url / is.serverName, trusting is.certificatePem
 //   is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'hang' }, times: 1 });
 //   ... is.requestsTo('/validate/msisdn/requestToken'), is.tokenFor(sid) ...
+//   const mark = is.mark(); ... is.requestsTo(path, mark), is.sentTo('email', address, mark) ...
+//   await is.expectQuiet('msisdn', '447700900123', { forMs: 2_000, since: mark });
 //   await is.stop();
 
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
@@ -19,7 +21,7 @@ import { FaultBook, type Fault, type FaultRule } from './faults.js';
 import { MatrixError } from './matrix-error.js';
 import { readBody, recordRequest, type ReceivedBody, type RecordedRequest } from './recording.js';
 import { dispatch, errorReply } from './routes.js';
-import { SessionStore, type SentToken, type SubmitUrlBuilder, type ValidationSession } from './sessions.js';
+import { SessionStore, type Medium, type SentToken, type SubmitUrlBuilder, type ValidationSession } from './sessions.js';
 import type { Binding, IdentityState } from './state.js';
 
 export type { Fault, FaultRule } from './faults.js';
@@ -44,6 +46,30 @@ export interface FakeIdentityServiceOptions {
   msisdnResponseExtras?: boolean;
   /** Larger request bodies are answered 413 M_TOO_LARGE. Default 64 KiB. */
   maxBodyBytes?: number;
+}
+
+/**
+ * Where the recording and the outbox stood at a moment: what came after it is what the
+ * homeserver did since. Counts, not clock readings: a fast homeserver calls within the
+ * millisecond it was asked in. Totals since start, so a mark survives reset().
+ */
+export interface IdentityMark {
+  readonly requests: number;
+  readonly sent: number;
+}
+
+export interface ExpectQuietOptions {
+  forMs: number;
+  /** Messages sent after this mark count as new, even if they were sent before the call. Default: now. */
+  since?: IdentityMark;
+}
+
+/** expectQuiet's rejection: a message went out though none should have. */
+export class UnexpectedSendError extends Error {
+  constructor(readonly sent: readonly SentToken[]) {
+    super(`the fake identity service sent ${sent.map((t) => `${t.medium} to ${t.address} (send_attempt ${t.sendAttempt})`).join(', ')}, where no message was expected`);
+    this.name = 'UnexpectedSendError';
+  }
 }
 
 /** A TLS handshake that failed, typically a client that does not trust the certificate. */
@@ -77,6 +103,10 @@ export class FakeIdentityService {
   private readonly recorded: RecordedRequest[] = [];
   private readonly faults = new FaultBook();
   private readonly waiters = new Set<RequestWaiter>();
+  /** Called after each request has been answered (so any send it made is in the outbox), and at stop. */
+  private readonly outboxWatchers = new Set<(stopped: boolean) => void>();
+  /** What reset() dropped, so that marks keep counting from start. */
+  private readonly forgotten = { requests: 0, sent: 0 };
   private readonly tlsFailureLog: TlsFailure[] = [];
   private readonly state: IdentityState;
 
@@ -161,9 +191,57 @@ export class FakeIdentityService {
     return [...this.recorded];
   }
 
-  /** Requests whose path ends with the suffix, e.g. '/validate/msisdn/requestToken' for v1 and v2. */
-  requestsTo(pathSuffix: string): RecordedRequest[] {
-    return this.recorded.filter((request) => request.path.endsWith(pathSuffix));
+  /**
+   * Requests whose path ends with the suffix, e.g. '/validate/msisdn/requestToken' for v1 and
+   * v2; with a mark, only those received after it.
+   */
+  requestsTo(pathSuffix: string, since?: IdentityMark): RecordedRequest[] {
+    const recorded = since === undefined ? this.recorded : this.recorded.slice(Math.max(0, since.requests - this.forgotten.requests));
+    return recorded.filter((request) => request.path.endsWith(pathSuffix));
+  }
+
+  /** Where the recording and the outbox stand now; see IdentityMark. */
+  mark(): IdentityMark {
+    return { requests: this.forgotten.requests + this.recorded.length, sent: this.forgotten.sent + this.state.sessions.sent.length };
+  }
+
+  /** The messages sent to the address (canonical, as in `sent`), oldest first; with a mark, only those after it. */
+  sentTo(medium: Medium, address: string, since?: IdentityMark): SentToken[] {
+    const outbox = this.state.sessions.sent;
+    const sent = since === undefined ? outbox : outbox.slice(Math.max(0, since.sent - this.forgotten.sent));
+    return sent.filter((token) => token.medium === medium && token.address === address);
+  }
+
+  /**
+   * Resolves if no message goes to the address within `forMs`; rejects with
+   * UnexpectedSendError as soon as one does (or at once, if one sent after `since` is there).
+   */
+  expectQuiet(medium: Medium, address: string, options: ExpectQuietOptions): Promise<void> {
+    const since = options.since ?? this.mark();
+    // A stopped service sends nothing; letting that pass would hide a broken setup.
+    if (this.server === undefined) return Promise.reject(new Error('the fake identity service is not running, so it cannot tell whether a message was sent'));
+    return new Promise((resolve, reject) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.outboxWatchers.delete(check);
+      };
+      const check = (stopped: boolean) => {
+        const sent = this.sentTo(medium, address, since);
+        if (sent.length > 0) {
+          finish();
+          reject(new UnexpectedSendError(sent));
+        } else if (stopped) {
+          finish();
+          reject(new Error('the fake identity service was stopped while checking that no message goes out'));
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        resolve();
+      }, options.forMs);
+      this.outboxWatchers.add(check);
+      check(false);
+    });
   }
 
   /** The first request to the suffix, already recorded or still to come. */
@@ -206,6 +284,8 @@ export class FakeIdentityService {
 
   /** Forgets requests, faults, sessions, sends, bindings and TLS failures; keeps access tokens. */
   reset(): void {
+    this.forgotten.requests += this.recorded.length;
+    this.forgotten.sent += this.state.sessions.sent.length;
     this.recorded.length = 0;
     this.faults.clear();
     this.state.sessions.clear();
@@ -275,6 +355,7 @@ export class FakeIdentityService {
       ? errorReply(new MatrixError(413, 'M_TOO_LARGE', 'Request body too large'))
       : dispatch(request, this.state, request.receivedAt);
     this.send(res, request, reply.status ?? 200, JSON.stringify(reply.body), 'application/json', reply.headers);
+    for (const watcher of [...this.outboxWatchers]) watcher(false);
   }
 
   private inflict(fault: Fault, req: IncomingMessage, res: ServerResponse, request: RecordedRequest): void {
@@ -345,6 +426,7 @@ export class FakeIdentityService {
     this.server = undefined;
     for (const waiter of this.waiters) waiter.reject(new Error('the fake identity service was stopped'));
     this.waiters.clear();
+    for (const watcher of [...this.outboxWatchers]) watcher(true);
   }
 }
 

@@ -33,6 +33,12 @@ export interface ExpectQuietOptions {
   forMs: number;
   /** Mails received strictly after this timestamp count as new, even if they arrived before the call. */
   after?: number;
+  /**
+   * The mailbox's length at some earlier moment: mails to the address beyond these count as
+   * new, even if they arrived before the call. Unlike `after`, a count cannot miss a mail
+   * received within the millisecond it was taken.
+   */
+  alreadySeen?: number;
 }
 
 /** A delivery the sink answered with an SMTP error instead of capturing it. */
@@ -165,20 +171,24 @@ export class MailSink {
   /**
    * Resolves if no new mail to `address` arrives within `forMs`; rejects with
    * UnexpectedMailError carrying the mail as soon as one does (or at once, if one received
-   * after `after` is already there).
+   * after `after`, or beyond `alreadySeen`, is already there).
    */
   expectQuiet(address: string, options: ExpectQuietOptions): Promise<void> {
     const wanted = normalizeAddress(address);
-    const { forMs, after } = options;
+    const { forMs, after, alreadySeen } = options;
     if (!isDuration(forMs)) return Promise.reject(new RangeError(`expectQuiet forMs must be between 0 and 2^31-1 ms, got ${forMs}`));
-
-    const unexpected = (mail: CapturedMail) =>
-      new UnexpectedMailError(wanted, mail, `Expected no mail to ${wanted}${after === undefined ? '' : ` after ${iso(after)}`}, but received: ${describeMail(mail)}`);
-
-    if (after !== undefined) {
-      const early = this.mailbox(wanted).find((mail) => mail.receivedAt > after);
-      if (early !== undefined) return Promise.reject(unexpected(early));
+    if (alreadySeen !== undefined && !(Number.isInteger(alreadySeen) && alreadySeen >= 0)) {
+      return Promise.reject(new RangeError(`expectQuiet alreadySeen must be a non-negative integer, got ${alreadySeen}`));
     }
+
+    const since = [after === undefined ? '' : ` after ${iso(after)}`, alreadySeen === undefined ? '' : ` beyond the first ${alreadySeen}`].join('');
+    const unexpected = (mail: CapturedMail) =>
+      new UnexpectedMailError(wanted, mail, `Expected no mail to ${wanted}${since}, but received: ${describeMail(mail)}`);
+
+    const early = this.mailbox(wanted).find(
+      (mail, index) => (after !== undefined && mail.receivedAt > after) || (alreadySeen !== undefined && index >= alreadySeen),
+    );
+    if (early !== undefined) return Promise.reject(unexpected(early));
     // A stopped sink is always quiet; letting that pass would hide a broken setup.
     if (!this.isRunning) return Promise.reject(new MailSinkNotRunningError(`MailSink is not running, so it cannot tell whether mail to ${wanted} was sent`));
 
