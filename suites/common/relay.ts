@@ -41,6 +41,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
     since: 'r0.4.0',
     needs,
     ...(timeoutMs && { slow: true }),
+    failsUnder: ['relay-error-500-plain'],
     async run(context) {
       const identity = await subject(context, kit, state);
       context.is.inject({ path: requestTokenPath, fault, times: 1 });
@@ -67,6 +68,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       specRef: `${proxySection}; v1.19 Identity Service API, POST /_matrix/identity/v2/validate/${kit.medium}/requestToken (request body)`,
       since: 'r0.4.0',
       needs,
+      failsUnder: ['relay-own-sid'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const before = context.is.requests.length;
@@ -89,6 +91,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       specRef: `${proxySection}; v1.19 Identity Service API, validate/${kit.medium}/requestToken: next_link`,
       since: 'r0.5.0',
       needs,
+      failsUnder: ['relay-drops-next-link'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const nextLink = 'https://client.example.test/validated';
