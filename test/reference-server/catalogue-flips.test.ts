@@ -124,8 +124,8 @@ describe.concurrent('a conformant server passes the whole catalogue', () => {
 describe.concurrent('a server with a fault fails every scenario that names it', () => {
   test.each(failureCases().map((c) => [c.setup.name, c.fault, c] as const))('under %s, with %s', async (_name, _fault, { setup, fault, ids }) => {
     const { code, results, output } = await runAgainstReference(setup, [fault], onlyPattern(ids));
-    expect(code, output.slice(-4000)).toBe(1);
     const status = new Map(results.scenarios.map((s) => [s.id, s.status]));
     expect(ids.map((id) => ({ id, status: status.get(id) }))).toEqual(ids.map((id) => ({ id, status: 'failed' })));
+    expect(code, output.slice(-4000)).toBe(1);
   }, RUN_TIMEOUT_MS);
 });
