@@ -27,6 +27,12 @@ export interface Scenario {
   needs?: readonly Capability[];
   /** Takes a minute or more by design (waits out a server's own timeout); `--quick` skips it. */
   slow?: boolean;
+  /**
+   * The reference homeserver's faults (test/reference-server/faults.ts) that must make the
+   * scenario fail: its self-test runs it against each. Names only, so harness/ does not
+   * depend on test/; the self-test refuses a name the reference server does not know.
+   */
+  failsUnder?: readonly string[];
   run(context: ScenarioContext): Promise<void>;
 }
 

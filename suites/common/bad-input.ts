@@ -17,6 +17,8 @@ interface Case {
   title: string;
   specRef: SpecRef;
   since?: SpecVersion;
+  /** Faults that break this kind of input alone, besides the family's own (see badInputScenarios). */
+  failsUnder?: readonly string[];
   /** The case replaces or removes the address, so whether it is bound cannot matter. */
   replacesAddress?: boolean;
   /** The JSON body to send, or a raw request where the body must not be JSON at all. */
@@ -60,18 +62,21 @@ function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
     },
     {
       name: 'client-secret-bad-characters',
+      failsUnder: ['client-secret-unchecked'],
       title: 'A client_secret with characters outside [0-9a-zA-Z.=_-] is refused with a 4xx standard error',
       specRef: REF.clientSecret(kit.medium),
       send: (identity) => ({ json: body(identity, { client_secret: 'not/a secret!' }) }),
     },
     {
       name: 'client-secret-empty',
+      failsUnder: ['client-secret-unchecked'],
       title: 'An empty client_secret is refused with a 4xx standard error',
       specRef: REF.clientSecret(kit.medium),
       send: (identity) => ({ json: body(identity, { client_secret: '' }) }),
     },
     {
       name: 'client-secret-too-long',
+      failsUnder: ['client-secret-unchecked'],
       title: 'A client_secret longer than 255 characters is refused with a 4xx standard error',
       specRef: REF.clientSecret(kit.medium),
       send: (identity) => ({ json: body(identity, { client_secret: 'a'.repeat(256) }) }),
@@ -102,6 +107,7 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
     // Bad input is refused whatever the server supports, so these need nothing of the profile
     // beyond what binding an address takes.
     needs: c.replacesAddress ? [] : bindingNeeds(kit, state),
+    failsUnder: ['bad-input-500', 'bad-input-accepted', 'error-body-not-standard', 'error-body-plain-text', ...(c.failsUnder ?? [])],
     async run(context) {
       const { hs, must, observe } = context;
       const identity = state === 'bound' && !c.replacesAddress ? await sharedBoundSubject(context, kit) : context.identity;

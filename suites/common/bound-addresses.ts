@@ -16,6 +16,7 @@ export function inUseScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScen
     specRef: endpointRef(endpoint, '400 response, M_THREEPID_IN_USE'),
     since: 'r0.4.0',
     needs: [kit.validates, kit.sendsObservable, 'accounts'],
+    failsUnder: ['in-use-500', 'in-use-wrong-errcode'],
     async run(context) {
       const identity = await subject(context, kit, 'bound');
       context.must.matchOneOf(await context.hs.requestToken(endpoint, kit.body(identity)), {
@@ -36,6 +37,7 @@ export function unboundPasswordScenario(endpoint: EndpointKey, kit: MediumKit): 
     specRef: endpointRef(endpoint, 'description ("M_THREEPID_NOT_FOUND may be returned … M_THREEPID_IN_USE may not be returned") and 400 response'),
     since: 'r0.4.0',
     needs: [kit.validates],
+    failsUnder: ['password-unbound-in-use'],
     async run({ hs, identity, must }) {
       must.matchOneOf(await hs.requestToken(endpoint, kit.body(identity)), {
         '400 M_THREEPID_NOT_FOUND': matrixError(400, 'M_THREEPID_NOT_FOUND'),

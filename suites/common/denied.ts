@@ -14,6 +14,7 @@ export function deniedScenario(endpoint: EndpointKey, kit: MediumKit): FamilySce
     specRef: endpointRef(endpoint, '403 response'),
     since: 'r0.4.0',
     needs: [kit.validates, kit.denies],
+    failsUnder: ['denied-allowed', 'denied-wrong-errcode'],
     async run({ hs, identity, must }) {
       must.match(await hs.requestToken(endpoint, kit.deniedBody(identity)), matrixError(403, 'M_THREEPID_DENIED'));
     },
@@ -33,6 +34,7 @@ export function deniedPasswordScenario(endpoint: EndpointKey, kit: MediumKit): F
     specRef: refs(endpointRef(endpoint, '403 response'), endpointRef(endpoint, 'description (M_THREEPID_NOT_FOUND)')),
     since: 'r0.4.0',
     needs: [kit.validates, kit.denies],
+    failsUnder: ['denied-wrong-errcode'],
     async run({ hs, identity, must }) {
       must.matchOneOf(await hs.requestToken(endpoint, kit.deniedBody(identity)), {
         '403 M_THREEPID_DENIED': matrixError(403, 'M_THREEPID_DENIED'),

@@ -15,6 +15,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       level: 'must',
       specRef: refs(endpointRef(endpoint), REF.unrecognized),
       since: 'r0.4.0',
+      failsUnder: ['not-implemented'],
       // Whether or not the server supports the medium, the endpoint itself must answer.
       async run({ hs, identity, must, observe }) {
         const exchange = await hs.requestToken(endpoint, kit.body(identity));
@@ -29,6 +30,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       specRef: REF.cors,
       since: 'r0.4.0',
       needs: [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)],
+      failsUnder: ['options-runs-logic', 'options-404'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const sentAt = kit.mark(context, identity);
@@ -52,6 +54,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       specRef: REF.cors,
       since: 'r0.4.0',
       needs: [kit.validates, ...bindingNeeds(kit, state)],
+      failsUnder: ['no-cors'],
       async run(context) {
         const identity = await subject(context, kit, state);
         context.must.match(
@@ -67,6 +70,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       level: 'must',
       specRef: REF.unrecognized,
       since: 'v1.6',
+      failsUnder: ['wrong-method-404', 'wrong-method-no-errcode'],
       async run({ hs, must }) {
         must.match(await hs.requestTokenRaw(endpoint, { method: 'GET' }), matrixError(405, 'M_UNRECOGNIZED'));
       },

@@ -24,6 +24,7 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
       specRef: notTrusted,
       since: 'r0.4.0',
       needs,
+      failsUnder: ['id-server-trusts-anyone'],
       async run(context) {
         const identity = await subject(context, EMAIL, state);
         const exchange = await context.hs.requestToken(endpoint, EMAIL.body(identity, { id_server: UNTRUSTED }));
@@ -37,6 +38,7 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
       specRef: refs(notTrusted, REF.idServerRequired),
       since: 'r0.4.0',
       needs,
+      failsUnder: ['id-server-missing-500'],
       async run(context) {
         const identity = await subject(context, EMAIL, state);
         const { id_server: _server, id_access_token: _token, ...body } = EMAIL.body(identity);

@@ -36,6 +36,8 @@ export interface MalformedAddress {
   since?: SpecVersion;
   /** What replaces the address in the body. */
   overrides: Record<string, unknown>;
+  /** Faults that break this kind of input alone, besides the bad-input family's own. */
+  failsUnder?: readonly string[];
 }
 
 // Not addresses at all: bad input sends them to every endpoint, account/3pid names its answer.
@@ -103,6 +105,7 @@ export const EMAIL: MediumKit = {
   malformed: [
     {
       name: 'email-unparsable',
+      failsUnder: ['email-unchecked'],
       title: 'An email that is not an email address is refused with a 4xx standard error',
       specRef: REF.emailFormat,
       since: 'v1.14',

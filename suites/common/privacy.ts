@@ -40,6 +40,7 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
       specRef: REF.recommendation(endpoint),
       since: 'r0.4.0',
       needs,
+      failsUnder: ['privacy-leak'],
       async run(context) {
         const { bound, unbound } = await boundAndUnbound(context, kit);
         const [forBound, forUnbound] = [
@@ -61,6 +62,7 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
       specRef: REF.recommendation(endpoint),
       since: 'r0.4.0',
       needs,
+      failsUnder: ['privacy-timing-leak'],
       async run(context) {
         const { bound, unbound } = await boundAndUnbound(context, kit);
         const times = { bound: [] as number[], unbound: [] as number[] };

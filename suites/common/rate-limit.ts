@@ -31,6 +31,7 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       specRef: REF.rateLimiting,
       since: 'r0.4.0',
       needs: [kit.validates, 'rate-limited'],
+      failsUnder: ['rate-limit-wrong-errcode', 'rate-limit-400'],
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);
         context.must.match(refused, status(429), jsonContentType(), matchesSchema('rate-limited'), field('errcode', 'M_LIMIT_EXCEEDED'));
@@ -43,6 +44,7 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       specRef: noted(REF.rateLimiting, `"Homeservers SHOULD include a Retry-After header", since ${release('v1.10')}`),
       since: 'v1.10',
       needs: [kit.validates, 'rate-limited'],
+      failsUnder: ['rate-limit-no-retry'],
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);
         context.must.match(refused, status(429), header('Retry-After', /^(\d+|[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)$/));

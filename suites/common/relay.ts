@@ -36,6 +36,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
     since: 'r0.4.0',
     needs,
     ...(timeoutMs && { slow: true }),
+    failsUnder: ['relay-error-500-plain'],
     async run(context) {
       const identity = await subject(context, kit, state);
       context.is.inject({ path: requestTokenPath, fault, times: 1 });
@@ -62,6 +63,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       specRef: refs(proxySection, REF.identityRequestBody(kit.medium)),
       since: 'r0.4.0',
       needs,
+      failsUnder: ['relay-own-sid'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const mark = context.is.mark();
@@ -84,6 +86,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       specRef: refs(proxySection, REF.identityNextLink(kit.medium)),
       since: 'r0.5.0',
       needs,
+      failsUnder: ['relay-drops-next-link'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const nextLink = 'https://client.example.test/validated';

@@ -20,6 +20,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       specRef: endpointRef(endpoint, '200 response, RequestTokenResponse'),
       since: 'r0.4.0',
       needs: [kit.validates, ...bindingNeeds(kit, state)],
+      failsUnder: ['success-500', 'success-bad-sid', 'success-no-json-content-type', 'success-bad-submit-url'],
       async run(context) {
         const identity = await subject(context, kit, state);
         context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
@@ -32,6 +33,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       specRef: endpointRef(endpoint, `200 response ("An ${kit.message} was sent")`),
       since: 'r0.4.0',
       needs: observable,
+      failsUnder: ['nothing-sent'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const since = kit.mark(context, identity);
@@ -46,6 +48,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       specRef: noted(attemptRef, '"the server should respond with success but not resend"'),
       since: 'r0.4.0',
       needs: observable,
+      failsUnder: ['same-attempt-resends'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const since = kit.mark(context, identity);
@@ -66,6 +69,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       specRef: noted(attemptRef, `"The client should increment this value if they desire a new ${kit.message}"`),
       since: 'r0.4.0',
       needs: observable,
+      failsUnder: ['higher-attempt-no-resend'],
       async run(context) {
         const identity = await subject(context, kit, state);
         const since = kit.mark(context, identity);

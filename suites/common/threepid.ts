@@ -17,6 +17,7 @@ export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): Family
       specRef: noted(endpointRef(endpoint, '400 response, M_THREEPID_MEDIUM_NOT_SUPPORTED'), `since ${release('v1.13')}`),
       since: 'v1.13',
       needs: [kit.unsupported],
+      failsUnder: ['medium-not-supported-wrong'],
       async run({ hs, identity, must }) {
         must.match(await hs.requestToken(endpoint, kit.body(identity)), matrixError(400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED'));
       },
@@ -28,6 +29,7 @@ export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): Family
       specRef: noted(endpointRef(endpoint, '400 response, M_INVALID_PARAM'), `since ${release('v1.13')}`),
       since: 'v1.13',
       needs: [kit.validates],
+      failsUnder: ['bad-input-500', 'bad-input-accepted'],
       async run({ hs, identity, must }) {
         must.match(await hs.requestToken(endpoint, kit.body(identity, kit.notAnAddress)), matrixError(400, 'M_INVALID_PARAM'));
       },
@@ -39,6 +41,7 @@ export function threepidScenarios(endpoint: EndpointKey, kit: MediumKit): Family
       specRef: REF.threepidAdd,
       since: 'r0.6.0',
       needs: [kit.validates, kit.sendsObservable, 'accounts'],
+      failsUnder: ['add-binds-nothing'],
       async run(context) {
         const account = await kit.bind(context, context.identity);
         const address = kit.canonical(context.identity);

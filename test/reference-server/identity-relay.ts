@@ -9,13 +9,10 @@
 
 import { Agent, request, type Dispatcher } from 'undici';
 import { RelayError } from './replies.js';
-import type { Medium } from './request-body.js';
 
 const V1 = '/_matrix/identity/api/v1';
 
 export interface RelayOptions {
-  /** Which relay this is, so that its faults apply to it alone. */
-  medium: Medium;
   /** Give up on the identity service after this long; undefined waits for ever. */
   timeoutMs: number | undefined;
   /** Aborts every call in flight (the server is stopping). */
@@ -48,7 +45,7 @@ export class IdentityClient {
    * (no connection, a 5xx, a body that is not a JSON object) becomes 502 M_UNKNOWN.
    */
   async call(origin: string, call: IdentityCall, options: RelayOptions): Promise<Record<string, unknown>> {
-    const fail = (message: string) => new RelayError(502, 'M_UNKNOWN', message, options.medium);
+    const fail = (message: string) => new RelayError(502, 'M_UNKNOWN', message);
     let url: URL;
     try {
       url = new URL(`${origin}${V1}${call.path}`);
@@ -76,7 +73,7 @@ export class IdentityClient {
     if (status === 200 && answer !== undefined) return answer;
     if (status >= 400 && status < 500 && typeof answer?.['errcode'] === 'string') {
       const error = typeof answer['error'] === 'string' ? answer['error'] : 'The identity service refused the request';
-      throw new RelayError(status, answer['errcode'], error, options.medium);
+      throw new RelayError(status, answer['errcode'], error);
     }
     throw fail(`The identity service answered ${status}`);
   }

@@ -627,11 +627,16 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(json(exchange)['submit_url']).toBe('not a uri');
     expect(verdict(exchange, requestTokenSuccess())).not.toEqual([]);
   },
-  'no-mail': async () => {
+  'nothing-sent': async () => {
     const id = fresh();
     const since = Date.now();
     expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
     await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expect(relayed(id)).toEqual([]);
+    const proxiedId = freshProxied();
+    expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(proxiedId)));
+    expect(proxied(proxiedId)).toEqual([]);
   },
   'mail-no-link': async () => {
     const id = fresh();
@@ -646,6 +651,9 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
     expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
     await mail.waitFor(id.email, { timeoutMs: 2_000, after: first.receivedAt });
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expect(relayed(id).map((body) => body['send_attempt'])).toEqual([1, 2]);
   },
   'higher-attempt-no-resend': async () => {
     const id = fresh();
@@ -653,6 +661,9 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
     expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })));
     await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: first.receivedAt });
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 2 })));
+    expect(relayed(id).map((body) => body['send_attempt'])).toEqual([1, 1]);
   },
   'denied-allowed': async () => {
     const id = fresh();
@@ -680,6 +691,11 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     await main.accounts.withBoundEmail(id);
     expectError(await main.hs.requestToken('password-email', emailBody(id, { client_secret: 'other' })), 400, 'M_THREEPID_NOT_FOUND');
   },
+  'add-binds-nothing': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundEmail(id);
+    expect(await main.accounts.threepids(account)).toEqual([]);
+  },
   'medium-not-supported-wrong': async () => {
     expectError(await noEmail.hs.requestToken('3pid-email', emailBody(fresh())), 400, 'M_UNKNOWN');
     expectError(await noEmail.hs.requestToken('register-email', emailBody(fresh())), 400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED');
@@ -699,6 +715,10 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const exchange = await main.hs.requestTokenRaw('register-email', { method: 'GET' });
     expect(exchange.response?.body).toMatch(/^M_UNRECOGNIZED: /);
     expect(verdict(exchange, matrixError(405, 'M_UNRECOGNIZED'))).not.toEqual([]);
+  },
+  'not-implemented': async () => {
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh())), 404, 'M_UNRECOGNIZED');
+    expectError(await main.hs.requestToken('3pid-msisdn', msisdnBody(fresh())), 404, 'M_UNRECOGNIZED');
   },
   'options-runs-logic': async () => {
     const id = fresh();
@@ -721,19 +741,30 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(exchange.response?.status).toBe(405);
     expect(json(exchange)['errcode']).toBeUndefined();
   },
-  'relay-drops-fields': async () => {
+  'relay-drops-next-link': async () => {
     const id = fresh();
     expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 3, next_link: 'https://client.example.test/' })));
-    expect(relayed(id)).toEqual([{ client_secret: id.clientSecret, country: 'GB', phone_number: id.msisdn.phone_number, send_attempt: 1 }]);
+    expect(relayed(id)).toEqual([{ client_secret: id.clientSecret, country: 'GB', phone_number: id.msisdn.phone_number, send_attempt: 3 }]);
+    const proxiedId = freshProxied();
+    expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(proxiedId, { send_attempt: 3, next_link: 'https://client.example.test/' })));
+    expect(proxied(proxiedId)).toEqual([{ client_secret: proxiedId.clientSecret, email: proxiedId.email, send_attempt: '3' }]);
+  },
+  'relay-own-sid': async () => {
+    const id = fresh();
+    const sid = expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    const session = is.sessions.find((s) => s.clientSecret === id.clientSecret);
+    expect(session?.sid).toBeDefined();
+    expect(sid).not.toBe(session?.sid);
   },
   'relay-error-500-plain': async () => {
     is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS' }, times: 1 });
     const exchange = await main.hs.requestToken('register-msisdn', msisdnBody(fresh()));
     expect(exchange.response?.status).toBe(500);
     expect(jsonOf(exchange)).toBeUndefined();
-    // The email proxy is another fault's.
-    tlsIs.inject({ path: '/validate/email/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_EMAIL' }, times: 1 });
-    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied())), 400, 'M_INVALID_EMAIL');
+    tlsIs.inject({ path: '/validate/email/requestToken', fault: { kind: 'hang' }, times: 1 });
+    const proxiedAnswer = await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied()));
+    expect(proxiedAnswer.response?.status).toBe(500);
+    expect(jsonOf(proxiedAnswer)).toBeUndefined();
   },
   'relay-hang': async () => {
     is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'hang' }, times: 1 });
@@ -757,20 +788,6 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
   'id-server-missing-500': async () => {
     expectError(await viaIdServer.hs.requestToken('password-email', emailBody(freshProxied())), 500, 'M_UNKNOWN');
     expectError(await viaIdServer.hs.requestToken('password-email', proxiedBody(freshProxied(), { id_server: 'identity.untrusted.test:8090' })), 400, 'M_SERVER_NOT_TRUSTED');
-  },
-  'email-relay-drops-next-link': async () => {
-    const id = freshProxied();
-    expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { send_attempt: 3, next_link: 'https://client.example.test/' })));
-    expect(proxied(id)).toEqual([{ client_secret: id.clientSecret, email: id.email, send_attempt: '3' }]);
-  },
-  'email-relay-error-500-plain': async () => {
-    tlsIs.inject({ path: '/validate/email/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_EMAIL' }, times: 1 });
-    const exchange = await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied()));
-    expect(exchange.response?.status).toBe(500);
-    expect(jsonOf(exchange)).toBeUndefined();
-    // The msisdn relay is another fault's.
-    is.inject({ path: '/validate/msisdn/requestToken', fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS' }, times: 1 });
-    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 400, 'M_INVALID_ADDRESS');
   },
   'privacy-leak': async () => {
     const id = fresh();
@@ -802,9 +819,13 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
   },
   'client-secret-unchecked': async () => {
     expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: 'not/a secret!' })));
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('password-msisdn', msisdnBody(id, { client_secret: '' })));
+    expect(relayed({ ...id, clientSecret: '' })).toEqual([]);
   },
   'email-unchecked': async () => {
     expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { email: 'not an email address' })));
+    expectSuccess(await main.hs.requestToken('password-email', emailBody(fresh(), { email: 'not an email address' })));
     expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: '' })), 400, 'M_INVALID_PARAM');
   },
 };

@@ -64,6 +64,8 @@ export interface ReferenceHomeserverOptions {
   deniedMsisdnPrefix?: string;
   /** The server validates no email addresses: every email requestToken answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED. */
   noEmail?: boolean;
+  /** The same for phone numbers: every msisdn requestToken answers 400 M_THREEPID_MEDIUM_NOT_SUPPORTED. */
+  noMsisdn?: boolean;
   /** How long to wait for the identity service before answering 502. Default 5000. */
   identityTimeoutMs?: number;
   faults?: Fault[];
@@ -86,7 +88,8 @@ export const EMAIL_SUBMIT_PATH = '/_matrix/client/v3/reference/submit_token';
 export const MSISDN_SUBMIT_PATH = '/_matrix/client/v3/reference/msisdn/submit_token';
 const ADMIN_REGISTER_PATH = '/_synapse/admin/v1/register';
 
-const VERSIONS = ['r0.6.1', ...Array.from({ length: 15 }, (_, i) => `v1.${i + 1}`)];
+/** What /versions answers; the newest is the spec release a run without --spec tests at. */
+export const ADVERTISED_VERSIONS = ['r0.6.1', ...Array.from({ length: 15 }, (_, i) => `v1.${i + 1}`)];
 const SERVER_NAME = 'reference.test';
 const DEFAULT_IDENTITY_TIMEOUT_MS = 5_000;
 const PRIVACY_TIMING_LEAK_MS = 400;
@@ -134,7 +137,7 @@ export class ReferenceHomeserver {
     const client = (suffix: string) => CLIENT_PREFIXES.map((prefix) => prefix + suffix);
     // prettier-ignore
     this.routes = [
-      { method: 'GET',  paths: ['/_matrix/client/versions'],  handle: () => jsonReply({ versions: VERSIONS, unstable_features: {} }) },
+      { method: 'GET',  paths: ['/_matrix/client/versions'],  handle: () => jsonReply({ versions: ADVERTISED_VERSIONS, unstable_features: {} }) },
       ...Object.entries(REQUEST_TOKEN_ENDPOINTS).map(([key, endpoint]): Route => (
         { method: 'POST', paths: client(endpoint.path),     handle: (request) => this.requestToken(key, request) })),
       { method: 'POST', paths: client('/account/3pid/add'), handle: (request) => this.addThreepid(request) },
@@ -239,7 +242,7 @@ export class ReferenceHomeserver {
   }
 
   private errorReply(error: unknown): Reply {
-    if (error instanceof RelayError && this.has(error.medium === 'email' ? 'email-relay-error-500-plain' : 'relay-error-500-plain')) {
+    if (error instanceof RelayError && this.has('relay-error-500-plain')) {
       return { status: 500, body: 'Internal Server Error', contentType: 'text/plain' };
     }
     // Anything else thrown is a bug in this server: answered as a broken server would.
@@ -267,6 +270,7 @@ export class ReferenceHomeserver {
 
   private async requestToken(key: string, request: Incoming): Promise<Reply> {
     const { purpose, medium } = REQUEST_TOKEN_ENDPOINTS[key]!;
+    if (this.has('not-implemented')) throw new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
     this.enforceRateLimit(key, request);
 
     let token: TokenRequest;
@@ -280,10 +284,15 @@ export class ReferenceHomeserver {
       if (error instanceof BadInput && this.has('bad-input-accepted')) return this.tokenSuccess(medium, newSid());
       throw error;
     }
+    // The unchecked faults take what they let through no further: it has no address to go to.
+    const unchecked =
+      (this.has('client-secret-unchecked') && !OPAQUE_ID.test(token.clientSecret)) ||
+      (this.has('email-unchecked') && medium === 'email' && canonicalEmail(token.address) === undefined);
+    if (unchecked) return this.tokenSuccess(medium, newSid());
 
-    if (medium === 'email' && this.options.noEmail) {
+    if (medium === 'email' ? this.options.noEmail : this.options.noMsisdn) {
       const errcode = purpose === '3pid' && this.has('medium-not-supported-wrong') ? 'M_UNKNOWN' : 'M_THREEPID_MEDIUM_NOT_SUPPORTED';
-      throw new MatrixError(400, errcode, 'This server does not validate email addresses');
+      throw new MatrixError(400, errcode, `This server does not validate ${medium === 'email' ? 'email addresses' : 'phone numbers'}`);
     }
     const proxied = medium === 'email' && this.options.emailVia === 'id-server';
     if (proxied) this.checkIdServer(token.idServer);
@@ -358,8 +367,7 @@ export class ReferenceHomeserver {
     } else {
       mail = this.has('same-attempt-resends');
     }
-    // `email-unchecked` lets through addresses no mail can go to.
-    if (mail && !this.has('no-mail') && canonicalEmail(session.address) !== undefined) {
+    if (mail && !this.has('nothing-sent')) {
       await this.mail(this.has('mail-no-link') ? linklessValidationMail(session.address, session.token) : validationMail(session.address, this.linkFor(session)));
     }
     return this.tokenSuccess('email', session.sid);
@@ -367,7 +375,7 @@ export class ReferenceHomeserver {
 
   /** The identity service owns msisdn sessions and their send_attempt; every request goes to it. */
   private async startMsisdnValidation(token: TokenRequest): Promise<Reply> {
-    const dropFields = this.has('relay-drops-fields');
+    if (this.has('nothing-sent')) return this.unsentSession(token);
     const answer = await this.callDelegate({
       method: 'POST',
       path: '/validate/msisdn/requestToken',
@@ -376,11 +384,23 @@ export class ReferenceHomeserver {
         client_secret: token.clientSecret,
         country: token.country,
         phone_number: token.phoneNumber,
-        send_attempt: dropFields ? 1 : token.sendAttempt,
-        ...(token.nextLink !== undefined && !dropFields && { next_link: token.nextLink }),
+        send_attempt: this.forwardedAttempt(token),
+        ...(token.nextLink !== undefined && !this.has('relay-drops-next-link') && { next_link: token.nextLink }),
       },
     });
     return this.relayedSession(token, answer, undefined);
+  }
+
+  /**
+   * The send_attempt the identity service gets, which decides whether it texts again: the
+   * client's, or under the send_attempt faults one that makes it resend (or not) wrongly.
+   */
+  private forwardedAttempt(token: TokenRequest): number {
+    const session = this.sessions.find(token.medium, token.address, token.clientSecret);
+    if (session === undefined) return token.sendAttempt;
+    if (this.has('same-attempt-resends') && token.sendAttempt <= session.sendAttempt) return session.sendAttempt + 1;
+    if (this.has('higher-attempt-no-resend')) return session.sendAttempt;
+    return token.sendAttempt;
   }
 
   /**
@@ -388,21 +408,28 @@ export class ReferenceHomeserver {
    * send_attempt and its mail; every request goes to it, form-encoded as Dendrite sends it.
    */
   private async startEmailProxy(token: TokenRequest, idServer: string): Promise<Reply> {
+    if (this.has('nothing-sent')) return this.unsentSession(token);
     const body = {
       client_secret: token.clientSecret,
       email: token.email,
-      send_attempt: token.sendAttempt,
-      ...(token.nextLink !== undefined && !this.has('email-relay-drops-next-link') && { next_link: token.nextLink }),
+      send_attempt: this.forwardedAttempt(token),
+      ...(token.nextLink !== undefined && !this.has('relay-drops-next-link') && { next_link: token.nextLink }),
     };
     const answer = await this.callIdServer(idServer, { method: 'POST', path: '/validate/email/requestToken', encoding: 'form', body });
     return this.relayedSession(token, answer, idServer);
   }
 
+  /** Fault `nothing-sent` where the identity service would send: a session of the server's own, never asked of it. */
+  private unsentSession(token: TokenRequest): Reply {
+    const session = this.sessions.find(token.medium, token.address, token.clientSecret) ?? this.sessions.create(token);
+    return this.tokenSuccess(token.medium, session.sid);
+  }
+
   /** Keeps (or updates) the local record of a session the identity service answered for. */
   private relayedSession(token: TokenRequest, answer: Record<string, unknown>, identityServer: string | undefined): Reply {
-    const sid = answer['sid'];
+    const sid = this.has('relay-own-sid') ? newSid() : answer['sid'];
     if (typeof sid !== 'string' || !OPAQUE_ID.test(sid)) {
-      throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid', token.medium);
+      throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid');
     }
     const session = this.sessions.find(token.medium, token.address, token.clientSecret);
     if (session?.sid === sid && session.identityServer === identityServer) session.sendAttempt = Math.max(session.sendAttempt, token.sendAttempt);
@@ -419,7 +446,7 @@ export class ReferenceHomeserver {
     if (existing !== undefined && token.sendAttempt <= existing.sendAttempt) return this.tokenSuccess(token.medium, existing.sid);
     const session = existing ?? this.sessions.create({ ...token, decoy: true });
     session.sendAttempt = token.sendAttempt;
-    if (notice !== undefined && !this.has('no-mail')) await this.mail(notice);
+    if (notice !== undefined && !this.has('nothing-sent')) await this.mail(notice);
     return this.tokenSuccess(token.medium, session.sid);
   }
 
@@ -457,17 +484,16 @@ export class ReferenceHomeserver {
   /** The msisdn delegate: the fake identity service at identityPort. */
   private callDelegate(call: IdentityCall): Promise<Record<string, unknown>> {
     const origin = `${this.options.identityTls ? 'https' : 'http'}://127.0.0.1:${this.options.identityPort}`;
-    return this.identity!.call(origin, call, this.relayOptions('msisdn'));
+    return this.identity!.call(origin, call, this.relayOptions());
   }
 
   /** The identity server a client named in id_server, always over HTTPS. */
   private callIdServer(idServer: string, call: IdentityCall): Promise<Record<string, unknown>> {
-    return this.identity!.call(`https://${idServer}`, call, this.relayOptions('email'));
+    return this.identity!.call(`https://${idServer}`, call, this.relayOptions());
   }
 
-  private relayOptions(medium: Medium): RelayOptions {
+  private relayOptions(): RelayOptions {
     return {
-      medium,
       timeoutMs: this.has('relay-hang') ? undefined : (this.options.identityTimeoutMs ?? DEFAULT_IDENTITY_TIMEOUT_MS),
       stopSignal: this.stopController.signal,
     };
@@ -526,7 +552,7 @@ export class ReferenceHomeserver {
     }
     const owner = this.accounts.ownerOf(session.medium, address);
     if (owner !== undefined && owner !== userId) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
-    this.accounts.bind(userId, session.medium, address);
+    if (!this.has('add-binds-nothing')) this.accounts.bind(userId, session.medium, address);
     return jsonReply({});
   }
 

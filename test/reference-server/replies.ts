@@ -40,12 +40,9 @@ export class BadInput extends MatrixError {
   }
 }
 
-/**
- * The identity service failed or refused; the status and errcode are what the client gets.
- * `medium`: the relay it came from (msisdn delegation, or the email proxy to id_server).
- */
+/** The identity service failed or refused; the status and errcode are what the client gets. */
 export class RelayError extends MatrixError {
-  constructor(status: number, errcode: string, message: string, readonly medium: 'email' | 'msisdn') {
+  constructor(status: number, errcode: string, message: string) {
     super(status, errcode, message);
     this.name = 'RelayError';
   }

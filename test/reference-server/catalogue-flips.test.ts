@@ -1,0 +1,131 @@
+// No scenario may pass against a server that answers it wrongly, nor fail one that answers
+// rightly. Generated from the catalogue: under every setup, the whole applicable catalogue,
+// run through the CLI against the conformant reference homeserver, passes; and every
+// scenario fails against the server with each fault it names in `failsUnder`, run under the
+// first setup it applies to.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { Results } from '../../harness/report/results.js';
+import { idFilter, type Scenario } from '../../harness/model/scenario.js';
+import { SUITES } from '../../suites/index.js';
+import { runCli } from '../cli/run-cli.js';
+import { isFault, type Fault } from './faults.js';
+import { ReferenceHomeserver } from './reference-homeserver.js';
+import { appliesUnder, homeSetup, SETUPS, type Setup } from './setups.js';
+
+const SCENARIOS: readonly Scenario[] = SUITES.flatMap((suite) => suite.scenarios);
+// The CLI runs wait on mails, identity-service timeouts and quiet windows far more than they
+// compute, so a few at once keep the file short without crowding the CPU.
+const PARALLEL_RUNS = 3;
+const RUN_TIMEOUT_MS = 600_000;
+
+const dir = mkdtempSync(join(tmpdir(), 'm3c-flips-'));
+const noExpectations = join(dir, 'none.yaml');
+writeFileSync(noExpectations, 'expectations: {}\n');
+
+/** Each (setup, fault) and the scenarios that must fail under it, in catalogue order. */
+function failureCases(): Array<{ setup: Setup; fault: Fault; ids: string[] }> {
+  const cases = new Map<string, { setup: Setup; fault: Fault; ids: string[] }>();
+  for (const scenario of SCENARIOS) {
+    const setup = homeSetup(scenario);
+    for (const fault of (scenario.failsUnder ?? []).filter(isFault)) {
+      const key = `${setup?.name} ${fault}`;
+      if (!setup) continue;
+      if (!cases.has(key)) cases.set(key, { setup, fault, ids: [] });
+      cases.get(key)!.ids.push(scenario.id);
+    }
+  }
+  return [...cases.values()];
+}
+
+/** An --only pattern that selects exactly these ids: checked, since a plain id also matches ids that contain it. */
+function onlyPattern(ids: string[]): string {
+  const pattern = ids.join(',');
+  expect(SCENARIOS.map((s) => s.id).filter(idFilter(pattern))).toEqual(ids);
+  return pattern;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+let running = 0;
+const waiting: Array<() => void> = [];
+async function inTurn<T>(run: () => Promise<T>): Promise<T> {
+  if (running >= PARALLEL_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await run();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+let runs = 0;
+function runAgainstReference(setup: Setup, faults: Fault[], only?: string): Promise<{ code: number | null; results: Results; output: string }> {
+  return inTurn(async () => {
+    const identityPort = await freePort();
+    const smtpPort = await freePort();
+    const trustedIdServers = [`127.0.0.1:${identityPort}`];
+    const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults, trustedIdServers, ...setup.server });
+    await hs.start();
+    try {
+      const resultsFile = join(dir, `run-${runs++}.json`);
+      const run = await runCli([
+        '--homeserver', hs.url, '--profile', setup.profile,
+        '--identity-port', String(identityPort), '--smtp-port', String(smtpPort),
+        '--shared-secret', hs.registrationSharedSecret,
+        '--expectations', noExpectations, '--results', resultsFile,
+        ...(only === undefined ? [] : ['--only', only]),
+      ]);
+      return { code: run.code, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as Results, output: run.stdout + run.stderr };
+    } finally {
+      await hs.stop();
+    }
+  });
+}
+
+describe('the catalogue declares its failure cases', () => {
+  test('every scenario names at least one fault that must make it fail', () => {
+    expect(SCENARIOS.filter((s) => !s.failsUnder?.length).map((s) => s.id)).toEqual([]);
+  });
+
+  test('every fault named is one the reference homeserver has', () => {
+    const unknown = SCENARIOS.flatMap((s) => (s.failsUnder ?? []).filter((fault) => !isFault(fault)).map((fault) => `${s.id}: ${fault}`));
+    expect(unknown).toEqual([]);
+  });
+
+  test('every scenario applies under some reference setup', () => {
+    expect(SCENARIOS.filter((s) => !homeSetup(s)).map((s) => s.id)).toEqual([]);
+  });
+});
+
+describe.concurrent('a conformant server passes the whole catalogue', () => {
+  test.each(SETUPS.map((setup) => [setup.name, setup] as const))('under %s', async (_name, setup) => {
+    const applicable = SCENARIOS.filter((s) => appliesUnder(s, setup)).map((s) => s.id);
+    const { code, results, output } = await runAgainstReference(setup, [], setup.onlyNeeding && onlyPattern(applicable));
+    expect(code, output.slice(-4000)).toBe(0);
+    expect(results.scenarios.filter((s) => s.status === 'failed')).toEqual([]);
+    // Passing by being skipped proves nothing: whatever applies must have run and passed.
+    expect(results.scenarios.filter((s) => s.status === 'passed').map((s) => s.id)).toEqual(applicable);
+  }, RUN_TIMEOUT_MS);
+});
+
+// Only the scenarios that must fail run: a broken server makes the others wait out their
+// deadlines (a mail that never comes), and the conformant runs above already cover them.
+describe.concurrent('a server with a fault fails every scenario that names it', () => {
+  test.each(failureCases().map((c) => [c.setup.name, c.fault, c] as const))('under %s, with %s', async (_name, _fault, { setup, fault, ids }) => {
+    const { code, results, output } = await runAgainstReference(setup, [fault], onlyPattern(ids));
+    const status = new Map(results.scenarios.map((s) => [s.id, s.status]));
+    expect(ids.map((id) => ({ id, status: status.get(id) }))).toEqual(ids.map((id) => ({ id, status: 'failed' })));
+    expect(code, output.slice(-4000)).toBe(1);
+  }, RUN_TIMEOUT_MS);
+});
