@@ -25,9 +25,12 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-} from './types.js';
+} from '../../harness/launch/containers/container-spec.js';
 
-export const DENDRITE_VERSION = '0.13.8';
+import { containerServer } from '../../harness/launch/launchable.js';
+import { serverFolder } from '../../harness/tool/server-folders.js';
+import { DENDRITE_VERSION } from './local.js';
+
 export const DENDRITE_IMAGE = `matrixdotorg/dendrite-monolith:v${DENDRITE_VERSION}`;
 const CONFIG_PATH = '/m3c-config/dendrite.yaml';
 const DATA_DIR = '/m3c-data';
@@ -120,6 +123,13 @@ export function dendriteContainerSpec(ports: ContainerPorts, secrets: ContainerS
     openRegistration: 'client_api.registration_disabled: false + --really-enable-open-registration',
     // v0.13.8 routes only the email requestToken endpoints (register, account/3pid).
     validation: { email: 'identity-service', msisdn: 'none' },
-    profile: 'dendrite',
   };
 }
+
+/** --launch docker:dendrite. */
+export const DOCKER_DENDRITE = containerServer({
+  name: 'docker:dendrite',
+  server: 'dendrite',
+  folder: serverFolder('dendrite'),
+  spec: (ports, secrets) => dendriteContainerSpec(ports, secrets),
+});

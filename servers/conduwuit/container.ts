@@ -31,17 +31,19 @@ import {
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
   HOST_ALIAS,
-  type ContainerKind,
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-} from './types.js';
+} from '../../harness/launch/containers/container-spec.js';
+import { containerServer } from '../../harness/launch/launchable.js';
+import { serverFolder } from '../../harness/tool/server-folders.js';
 
 const DATA_DIR = '/m3c-data';
 export const MAIL_SENDER = 'Conformance homeserver <noreply@conformance.test>';
 
 interface Family {
-  kind: ContainerKind;
+  /** As --launch names it. */
+  kind: `docker:${string}`;
   server: string;
   version: string;
   image: string;
@@ -93,10 +95,6 @@ export const CONDUWUIT_FAMILY = {
 } as const satisfies Record<string, Family>;
 
 export type ConduwuitKind = keyof typeof CONDUWUIT_FAMILY;
-
-export function isConduwuitKind(kind: ContainerKind): kind is ConduwuitKind {
-  return Object.hasOwn(CONDUWUIT_FAMILY, kind);
-}
 
 /** The environment, keys without the prefix (config-file names in capitals). */
 export function conduwuitSettings(family: Family, ports: ContainerPorts, secrets: ContainerSecrets): Record<string, string> {
@@ -152,6 +150,19 @@ export function conduwuitContainerSpec(kind: ConduwuitKind, ports: ContainerPort
     ...(family.sharedSecret && { registrationSharedSecret: secrets.registrationSharedSecret }),
     openRegistration: `${family.prefix}ALLOW_REGISTRATION + ${family.prefix}YES_I_AM_VERY_VERY_SURE_I_WANT_AN_OPEN_REGISTRATION_SERVER_PRONE_TO_ABUSE`,
     validation: { email: family.smtp ? 'smtp' : 'none', msisdn: 'none' },
-    profile: family.server,
   };
 }
+
+function familyServer<Kind extends ConduwuitKind>(kind: Kind) {
+  return containerServer({
+    name: kind,
+    server: CONDUWUIT_FAMILY[kind].server,
+    folder: serverFolder('conduwuit'),
+    spec: (ports, secrets) => conduwuitContainerSpec(kind, ports, secrets),
+  });
+}
+
+/** --launch docker:conduwuit, docker:continuwuity, docker:tuwunel. */
+export const DOCKER_CONDUWUIT = familyServer('docker:conduwuit');
+export const DOCKER_CONTINUWUITY = familyServer('docker:continuwuity');
+export const DOCKER_TUWUNEL = familyServer('docker:tuwunel');
