@@ -34,6 +34,7 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
+  servedOnLoopback,
 } from '../../harness/launch/containers/container-spec.js';
 import { containerServer } from '../../harness/launch/launchable.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
@@ -139,13 +140,9 @@ export function conduwuitContainerSpec(kind: ConduwuitKind, ports: ContainerPort
     env,
     files: [],
     tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
-    exposedPort: CONTAINER_PORT,
-    hostPort: ports.hostPort,
-    url: `http://127.0.0.1:${ports.hostPort}`,
-    readyPath: '/_matrix/client/versions',
+    ...servedOnLoopback(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: family.smtp ? [ports.smtpPort] : [],
-    serverName: CONTAINER_SERVER_NAME,
     identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     ...(family.sharedSecret && { registrationSharedSecret: secrets.registrationSharedSecret }),
     openRegistration: `${family.prefix}ALLOW_REGISTRATION + ${family.prefix}YES_I_AM_VERY_VERY_SURE_I_WANT_AN_OPEN_REGISTRATION_SERVER_PRONE_TO_ABUSE`,

@@ -25,6 +25,7 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
+  servedOnLoopback,
 } from '../../harness/launch/containers/container-spec.js';
 
 import { containerServer } from '../../harness/launch/launchable.js';
@@ -111,13 +112,9 @@ export function dendriteContainerSpec(ports: ContainerPorts, secrets: ContainerS
       `/usr/bin/generate-keys --private-key ${KEY_PATH} && exec /usr/bin/dendrite --config ${CONFIG_PATH} ` +
         `--http-bind-address 0.0.0.0:${CONTAINER_PORT} --really-enable-open-registration`,
     ],
-    exposedPort: CONTAINER_PORT,
-    hostPort: ports.hostPort,
-    url: `http://127.0.0.1:${ports.hostPort}`,
-    readyPath: '/_matrix/client/versions',
+    ...servedOnLoopback(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
-    serverName: CONTAINER_SERVER_NAME,
     identityServerName: dendriteIdentityServer(ports.identityPort),
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'client_api.registration_disabled: false + --really-enable-open-registration',

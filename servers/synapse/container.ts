@@ -20,6 +20,7 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
+  servedOnLoopback,
 } from '../../harness/launch/containers/container-spec.js';
 import { containerServer } from '../../harness/launch/launchable.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
@@ -68,13 +69,9 @@ export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSe
     },
     files: [{ path: CONFIG_PATH, content: synapseContainerConfig(ports, secrets, variant), mode: 0o644 }],
     tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
-    exposedPort: CONTAINER_PORT,
-    hostPort: ports.hostPort,
-    url: `http://127.0.0.1:${ports.hostPort}`,
-    readyPath: '/_matrix/client/versions',
+    ...servedOnLoopback(ports),
     startupTimeoutMs: 180_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
-    serverName: CONTAINER_SERVER_NAME,
     identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'enable_registration + enable_registration_without_verification (from the template)',

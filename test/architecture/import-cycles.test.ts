@@ -20,6 +20,13 @@ describe('the import graph of harness/, servers/ and suites/', () => {
     expect(cycle, `import cycle: ${cycle?.join(' → ')}`).toBeUndefined();
   });
 
+  test('the launch machinery knows neither the CLI nor the servers that use it', () => {
+    const upward = [...graph]
+      .filter(([file]) => file.startsWith('harness/launch/'))
+      .flatMap(([file, imports]) => imports.filter((target) => /^(harness\/cli|servers)\//.test(target)).map((target) => `${file} → ${target}`));
+    expect(upward).toEqual([]);
+  });
+
   test('every relative import names a module that exists', () => {
     const missing = [...graph].flatMap(([file, imports]) => imports.filter((target) => !graph.has(target)).map((target) => `${file} → ${target}`));
     expect(missing).toEqual([]);

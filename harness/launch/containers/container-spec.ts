@@ -92,3 +92,18 @@ export interface ContainerSpec {
   /** How the server validates addresses in this configuration (what its profiles must say). */
   validation: { email: ValidationRoute; msisdn: ValidationRoute };
 }
+
+/**
+ * What every container shares: the client API on CONTAINER_PORT, published on the host's
+ * 127.0.0.1:hostPort, ready once /versions answers, under the one server name.
+ */
+export function servedOnLoopback(ports: ContainerPorts): Pick<ContainerSpec, 'exposedPort' | 'hostPort' | 'url' | 'readyPath' | 'serverName'> {
+  return {
+    exposedPort: CONTAINER_PORT,
+    hostPort: ports.hostPort,
+    url: `http://127.0.0.1:${ports.hostPort}`,
+    readyPath: '/_matrix/client/versions',
+    serverName: CONTAINER_SERVER_NAME,
+  };
+}
+
