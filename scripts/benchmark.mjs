@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const { freePort } = await import('../dist/harness/launch/child-process.js');
-const { launchSynapse } = await import('../dist/harness/launch/synapse.js');
+const { launchSynapse } = await import('../dist/servers/synapse/local.js');
 const cli = fileURLToPath(new URL('../dist/harness/cli/main.js', import.meta.url));
 const repetitions = Number(process.argv[2] ?? 3);
 

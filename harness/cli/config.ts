@@ -1,10 +1,11 @@
 // Every setting the CLI takes, declared once: the parser, the environment fallback and the
 // --help text all come from this table.
-import { CONTAINER_KINDS } from '../launch/containers/types.js';
 import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from '../model/spec-versions.js';
+import { UsageError } from '../tool/usage-error.js';
+import { isLaunchable, LAUNCHABLE, type Launchable } from '../../servers/index.js';
 
-export const LAUNCHABLE = ['synapse', 'dendrite', ...CONTAINER_KINDS] as const;
-export type Launchable = (typeof LAUNCHABLE)[number];
+export { LAUNCHABLE, type Launchable } from '../../servers/index.js';
+export { UsageError } from '../tool/usage-error.js';
 
 export interface Config {
   homeserver?: string;
@@ -40,7 +41,7 @@ interface OptionSpec {
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--homeserver', key: 'homeserver', kind: 'url', env: 'MATRIX_3PID_HOMESERVER', value: 'URL', describe: 'Base URL of the homeserver under test (e.g. http://localhost:8008).' },
   { flag: '--launch', key: 'launch', kind: 'launch', env: 'MATRIX_3PID_LAUNCH', value: 'SERVER', describe: `Launch this homeserver on loopback, configured for the suite, and test it: ${LAUNCHABLE.join(', ')} (docker:* in a container, where a Docker engine answers). The default when no --homeserver is given.` },
-  { flag: '--profile', key: 'profile', kind: 'string', env: 'MATRIX_3PID_PROFILE', value: 'NAME|PATH', describe: 'How the target is configured: a profile in fixtures/profiles/ or a JSON file. Defaults to the launched server\'s profile.' },
+  { flag: '--profile', key: 'profile', kind: 'string', env: 'MATRIX_3PID_PROFILE', value: 'NAME|PATH', describe: 'How the target is configured: a profile in servers/*/profiles/ or a JSON file. Defaults to the launched server\'s profile.' },
   { flag: '--spec', key: 'spec', kind: 'spec', env: 'MATRIX_3PID_SPEC', value: 'VERSION', describe: `Spec version to test against (${SPEC_VERSIONS[0]} … ${SPEC_VERSIONS.at(-1)}). Default: the newest the server advertises in /versions.` },
   { flag: '--identity-port', key: 'identityPort', kind: 'port', env: 'MATRIX_3PID_IDENTITY_PORT', value: 'N', describe: 'Port for the fake identity service (the one the target was configured with). Default: a free port.' },
   { flag: '--smtp-port', key: 'smtpPort', kind: 'port', env: 'MATRIX_3PID_SMTP_PORT', value: 'N', describe: 'Port for the SMTP mail sink (the one the target sends mail to). Default: a free port.' },
@@ -56,9 +57,6 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--help', key: 'help', kind: 'flag', describe: 'Show this help.' },
   { flag: '--version', key: 'version', kind: 'flag', describe: 'Print the version.' },
 ];
-
-/** Bad input to the tool: reported in one line, exit code 2. */
-export class UsageError extends Error {}
 
 function convert(option: OptionSpec, raw: string, source: string): unknown {
   const fail = (why: string) => new UsageError(`${source}: ${why}`);
@@ -87,7 +85,7 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
       if (!isSpecVersion(raw)) throw fail(`"${raw}" is not a spec version this suite knows (${SPEC_VERSIONS.join(', ')})`);
       return raw;
     case 'launch':
-      if (!(LAUNCHABLE as readonly string[]).includes(raw)) throw fail(`"${raw}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
+      if (!isLaunchable(raw)) throw fail(`"${raw}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
       return raw;
     case 'string':
       if (raw === '') throw fail('needs a value');

@@ -2,9 +2,10 @@
 // The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
 // otherwise the run's own exit code.
 import { ExpectationsError } from '../report/expectations.js';
-import { helpText, LAUNCHABLE, parseConfig, UsageError, type Config, type Launchable } from './config.js';
+import { helpText, parseConfig, type Config } from './config.js';
 import { freePort } from '../launch/child-process.js';
-import { defaultProfileName, launchHomeserver } from '../launch/launchers.js';
+import { defaultProfileName, isLaunchable, LAUNCHABLE, launchHomeserver } from '../../servers/index.js';
+import { UsageError } from '../tool/usage-error.js';
 import { loadProfile, ProfileError } from '../model/profile.js';
 import { runConformance } from './run.js';
 import { UnreachableError } from '../target/probe.js';
@@ -17,13 +18,13 @@ const out = {
 
 /** `launch synapse`: a configured server in the foreground, for an edit-run loop. */
 async function keepLaunched(name: string, config: Config): Promise<number> {
-  if (!(LAUNCHABLE as readonly string[]).includes(name)) {
+  if (!isLaunchable(name)) {
     throw new UsageError(`launch: "${name}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
   }
   const identityPort = config.identityPort ?? (await freePort());
   const smtpPort = config.smtpPort ?? (await freePort());
-  const profile = loadProfile(config.profile ?? defaultProfileName(name as Launchable));
-  const server = await launchHomeserver(name as Launchable, { identityPort, smtpPort, log: out.log }, profile);
+  const profile = loadProfile(config.profile ?? defaultProfileName(name));
+  const server = await launchHomeserver(name, { identityPort, smtpPort, log: out.log }, profile);
   out.report(
     [
       `${server.name} ${server.version} is running at ${server.url}`,

@@ -7,8 +7,8 @@ import type { Config } from './config.js';
 import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from '../report/expectations.js';
 import { freePort } from '../launch/child-process.js';
 import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
-import { defaultProfileName, launchHomeserver } from '../launch/launchers.js';
-import { packagePath } from '../tool/package-root.js';
+import { defaultProfileName, launchHomeserver } from '../../servers/index.js';
+import { builtInFile } from '../tool/server-folders.js';
 import { loadProfile, type Profile } from '../model/profile.js';
 import { writeReports } from '../report/reporters.js';
 import { exitCodeFor, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
@@ -24,15 +24,14 @@ export const ALL_SCENARIOS: ReadonlyMap<string, Scenario> = new Map(
   SUITES.flatMap((s) => s.scenarios).map((scenario) => [scenario.id, scenario]),
 );
 
-/** A built-in name (`fixtures/expectations/NAME.yaml`) or a path. */
+/** A built-in name (`servers/<family>/expectations/NAME.yaml`) or a path. */
 export function expectationsPath(nameOrPath: string): string {
-  const builtIn = packagePath('fixtures', 'expectations', `${nameOrPath}.yaml`);
-  return !nameOrPath.includes('/') && existsSync(builtIn) ? builtIn : nameOrPath;
+  return (!nameOrPath.includes('/') && builtInFile('expectations', `${nameOrPath}.yaml`)) || nameOrPath;
 }
 
 /** A launched server's known deviations: those of its profile where it has its own, else the server's. */
 function builtInExpectations(...names: string[]): string | undefined {
-  return names.find((name) => existsSync(packagePath('fixtures', 'expectations', `${name}.yaml`)));
+  return names.find((name) => builtInFile('expectations', `${name}.yaml`) !== undefined);
 }
 
 export interface RunOutput {

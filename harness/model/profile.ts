@@ -1,7 +1,7 @@
 // A homeserver URL says nothing about how the server is configured; the profile does.
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { packagePath } from '../tool/package-root.js';
+import { builtInFile, builtInPattern } from '../tool/server-folders.js';
 
 export type ValidationRoute = 'smtp' | 'identity-service' | 'none';
 
@@ -89,10 +89,11 @@ const validateProfile = new Ajv2020({ allErrors: true }).compile<Profile>(PROFIL
 
 export class ProfileError extends Error {}
 
-/** A profile by name (`fixtures/profiles/NAME.json`) or by path to a JSON file. */
+/** A profile by name (`servers/<family>/profiles/NAME.json`) or by path to a JSON file. */
 export function loadProfile(nameOrPath: string): Profile {
   const looksLikePath = nameOrPath.includes('/') || nameOrPath.endsWith('.json');
-  const file = looksLikePath ? nameOrPath : packagePath('fixtures', 'profiles', `${nameOrPath}.json`);
+  const builtIn = `${nameOrPath}.json`;
+  const file = looksLikePath ? nameOrPath : (builtInFile('profiles', builtIn) ?? builtInPattern('profiles', builtIn));
   if (!existsSync(file)) {
     throw new ProfileError(`profile ${nameOrPath}: no such ${looksLikePath ? 'file' : 'built-in profile'} (${file})`);
   }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The harness runs from source (tests) and from dist/ (the published CLI); both find the
-// checked-in schemas/ and fixtures/ from the package root.
+// checked-in schemas/ and servers/ from the package root.
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'schemas'))) {

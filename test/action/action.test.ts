@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { OPTIONS } from '../../harness/cli/config.js';
 import { freePort } from '../../harness/launch/child-process.js';
-import { renderSynapseConfig } from '../../harness/launch/synapse.js';
+import { renderSynapseConfig } from '../../servers/synapse/config.js';
 import { packagePath } from '../../harness/tool/package-root.js';
 import { loadProfile } from '../../harness/model/profile.js';
 import { copyCheckout } from './checkout-copy.js';

@@ -84,8 +84,13 @@ describe('npm pack, then npx in an empty folder', () => {
     expect(files).toContain(PACKAGE.bin['matrix-3pid-conformance']!);
     expect(files).toContain('dist/harness/cli/main.js');
     expect(files.some((f) => f.startsWith('schemas/'))).toBe(true);
-    expect(files).toContain('fixtures/synapse/homeserver.yaml');
-    expect(files.some((f) => f.startsWith('fixtures/profiles/'))).toBe(true);
+    // Each server's folder: its compiled launcher in dist/, its data beside it, no sources.
+    expect(files).toContain('dist/servers/index.js');
+    expect(files).toContain('servers/synapse/homeserver.yaml');
+    expect(files).toContain('servers/synapse/profiles/synapse.json');
+    expect(files).toContain('servers/synapse/expectations/synapse.yaml');
+    expect(files).toContain('servers/conduwuit/profiles/tuwunel.json');
+    expect(files.filter((f) => f.startsWith('servers/') && f.endsWith('.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.endsWith('.test.js') || f.startsWith('dist/test/'))).toEqual([]);
   });
 

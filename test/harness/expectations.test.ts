@@ -71,7 +71,7 @@ describe('loadExpectations', () => {
 
   test('the shipped Synapse expectations name real-looking ids and all have reasons', () => {
     // Only the shape here; whether the ids exist is the suites' business.
-    const shipped = fileURLToPath(new URL('../../fixtures/expectations/synapse.yaml', import.meta.url));
+    const shipped = fileURLToPath(new URL('../../servers/synapse/expectations/synapse.yaml', import.meta.url));
     const anyId = { has: () => true } as unknown as ReadonlySet<string>;
     for (const [id, expectation] of loadExpectations(shipped, anyId)) {
       expect(id).toMatch(/^[a-z0-9-]+\/[a-z0-9-]+$/);

@@ -3,7 +3,8 @@
 // host.testcontainers.internal, mails links that lead back to the published loopback URL,
 // and is gone after stop(). Where no engine answers, the test is skipped and says why.
 import { afterAll, describe, expect, test } from 'vitest';
-import { dockerAvailable, launchContainer, type LaunchedContainer } from '../../harness/launch/containers/launch.js';
+import { dockerAvailable, launchContainer, type LaunchedContainer } from '../../harness/launch/containers/run-container.js';
+import { synapseContainerSpec } from '../../servers/synapse/container.js';
 import { freePort } from '../../harness/launch/child-process.js';
 import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 import { MailSink } from '../../harness/fakes/mail/mail-sink.js';
@@ -31,7 +32,11 @@ describe('docker:synapse', () => {
     is = new FakeIdentityService({ port: await freePort() });
     mail = new MailSink({ port: await freePort() });
     await Promise.all([is.start(), mail.start()]);
-    launched = await launchContainer('docker:synapse', { identityPort: is.port, smtpPort: mail.port, log: (line) => console.log(line) });
+    launched = await launchContainer('docker:synapse', (ports, secrets) => synapseContainerSpec(ports, secrets), {
+      identityPort: is.port,
+      smtpPort: mail.port,
+      log: (line) => console.log(line),
+    });
     expect(launched.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const versions = await fetch(`${launched.url}/_matrix/client/versions`);

@@ -1,24 +1,34 @@
 // The container specifications, checked without Docker: pinned images, the client port
 // published for the harness on 127.0.0.1, the harness's services reached through the host
 // alias, registration opened by each server's own switch, and nothing that calls out.
-import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { CONDUWUIT_FAMILY, MAIL_SENDER } from '../../harness/launch/containers/conduwuit.js';
-import { DENDRITE_DATABASE_SECTIONS, dendriteIdentityServer } from '../../harness/launch/containers/dendrite.js';
-import { containerFor, dockerAvailable, launchContainer } from '../../harness/launch/containers/launch.js';
-import { CONTAINER_KINDS, containerSpec, HOST_ALIAS, isContainerKind, randomSecrets, serverOf, type ContainerSpec } from '../../harness/launch/containers/spec.js';
-import { SYNAPSE_VERSION } from '../../harness/launch/synapse.js';
-import { packagePath } from '../../harness/tool/package-root.js';
+import { HOST_ALIAS, randomSecrets, type ContainerSpec } from '../../harness/launch/containers/container-spec.js';
+import { containerFor, dockerAvailable } from '../../harness/launch/containers/run-container.js';
+import { launchServer, type ContainerServer } from '../../harness/launch/launchable.js';
 import { loadProfile } from '../../harness/model/profile.js';
+import { builtInFiles } from '../../harness/tool/server-folders.js';
+import { UsageError } from '../../harness/tool/usage-error.js';
+import { CONDUWUIT_FAMILY, DOCKER_TUWUNEL, MAIL_SENDER } from '../../servers/conduwuit/container.js';
+import { DENDRITE_DATABASE_SECTIONS, dendriteIdentityServer } from '../../servers/dendrite/container.js';
+import { isLaunchable, LAUNCHABLE, SERVERS } from '../../servers/index.js';
+import { DOCKER_SYNAPSE } from '../../servers/synapse/container.js';
+import { SYNAPSE_VERSION } from '../../servers/synapse/local.js';
 
 const docker = await dockerAvailable();
 const ports = { identityPort: 41001, smtpPort: 41002, hostPort: 41003 };
 const secrets = { registrationSharedSecret: 'shared-secret-x', macaroonSecretKey: 'macaroon-y', formSecret: 'form-z' };
-const specs = Object.fromEntries(CONTAINER_KINDS.map((kind) => [kind, containerSpec(kind, ports, secrets)])) as Record<
-  (typeof CONTAINER_KINDS)[number],
+const CONTAINERS = SERVERS.filter((server): server is Extract<(typeof SERVERS)[number], ContainerServer> => 'spec' in server);
+const CONTAINER_KINDS = CONTAINERS.map((server) => server.name);
+type Kind = (typeof CONTAINER_KINDS)[number];
+/** Each container as its default profile (its family's) configures it. */
+const specs = Object.fromEntries(CONTAINERS.map((server) => [server.name, server.spec(ports, secrets, loadProfile(server.server))])) as Record<
+  Kind,
   ContainerSpec
 >;
+const serverNamed = (kind: Kind) => CONTAINERS.find((server) => server.name === kind)!;
+/** Every built-in profile, loaded. */
+const PROFILES = [...builtInFiles('profiles').values()].map((file) => loadProfile(file));
 
 /** All the text a container is given: environment, files, command line. */
 function everything(spec: ContainerSpec): string {
@@ -40,6 +50,7 @@ function hostsIn(text: string): string[] {
 
 describe.each(CONTAINER_KINDS)('%s', (kind) => {
   const spec = specs[kind];
+  const server = serverNamed(kind);
 
   test('the image is pinned to a release, never a moving tag', () => {
     expect(spec.image).toMatch(/^[a-z0-9.-]+(\/[a-z0-9._-]+)+:v\d+\.\d+\.\d+[a-z0-9.-]*$/);
@@ -87,9 +98,9 @@ describe.each(CONTAINER_KINDS)('%s', (kind) => {
     }
   });
 
-  test('server and profile are named after the kind', () => {
-    expect(spec.server).toBe(serverOf(kind));
-    expect(spec.profile).toBe(serverOf(kind));
+  test('the kind and the server are named after the server family', () => {
+    expect(spec.kind).toBe(kind);
+    expect(spec.server).toBe(server.server);
     expect(`docker:${spec.server}`).toBe(kind);
   });
 
@@ -98,16 +109,18 @@ describe.each(CONTAINER_KINDS)('%s', (kind) => {
   });
 
   test('the same inputs give the same specification', () => {
-    expect(containerSpec(kind, ports, secrets)).toEqual(spec);
+    expect(server.spec(ports, secrets, loadProfile(server.server))).toEqual(spec);
   });
 
-  test('the profile it names agrees with how the server validates, where that profile exists', () => {
-    const file = packagePath('fixtures', 'profiles', `${spec.profile}.json`);
-    if (!existsSync(file)) return; // profiles for the other servers come with their launchers
-    const profile = loadProfile(spec.profile);
-    expect(profile.email.validation).toBe(spec.validation.email);
-    expect(profile.msisdn.validation).toBe(spec.validation.msisdn);
-    expect(profile.accounts.method === 'shared-secret').toBe(spec.registrationSharedSecret !== undefined);
+  test('every profile of its family agrees with how the server validates, configured by that profile', () => {
+    const profiles = PROFILES.filter((profile) => profile.server === server.server);
+    expect(profiles.map((profile) => profile.name)).toContain(server.server);
+    for (const profile of profiles) {
+      const configured = server.spec(ports, secrets, profile);
+      expect(profile.email.validation, profile.name).toBe(configured.validation.email);
+      expect(profile.msisdn.validation, profile.name).toBe(configured.validation.msisdn);
+      expect(profile.accounts.method === 'shared-secret', profile.name).toBe(configured.registrationSharedSecret !== undefined);
+    }
   });
 });
 
@@ -160,23 +173,28 @@ describe('docker:synapse', () => {
 });
 
 describe('docker:synapse variants, as the synapse profiles select them', () => {
-  test('privacy mode: request_token_inhibit_3pid_errors, described by synapse-privacy', () => {
-    const spec = containerSpec('docker:synapse', ports, secrets, { inhibit3pidErrors: true });
-    expect((parse(spec.files[0]!.content) as Record<string, unknown>).request_token_inhibit_3pid_errors).toBe(true);
-    expect(spec.profile).toBe('synapse-privacy');
-    expect(loadProfile(spec.profile).privacy).toBe(true);
+  const configOf = (profile: string) => parse(DOCKER_SYNAPSE.spec(ports, secrets, loadProfile(profile)).files[0]!.content) as Record<string, unknown>;
+
+  test('synapse: errors answered openly, the template\'s raised rate limits', () => {
+    const config = configOf('synapse');
+    expect(config.request_token_inhibit_3pid_errors).toBe(false);
+    expect(Object.keys(config).filter((k) => k.startsWith('rc_')).length).toBeGreaterThan(0);
   });
 
-  test("Synapse's own rate limits: no rc_* keys, described by synapse-ratelimited", () => {
-    const spec = containerSpec('docker:synapse', ports, secrets, { defaultRateLimits: true });
-    const config = parse(spec.files[0]!.content) as Record<string, unknown>;
+  test('synapse-privacy: request_token_inhibit_3pid_errors', () => {
+    expect(configOf('synapse-privacy').request_token_inhibit_3pid_errors).toBe(true);
+  });
+
+  test("synapse-ratelimited: Synapse's own rate limits, no rc_* keys", () => {
+    const config = configOf('synapse-ratelimited');
     expect(Object.keys(config).filter((k) => k.startsWith('rc_'))).toEqual([]);
     expect(config.email).toMatchObject({ smtp_host: HOST_ALIAS });
-    expect(spec.profile).toBe('synapse-ratelimited');
   });
 
-  test('the other servers have no variants', () => {
-    expect(() => containerSpec('docker:tuwunel', ports, secrets, { inhibit3pidErrors: true })).toThrow(/no configuration variants/);
+  test('a profile of another server family cannot configure a container, and nothing starts', async () => {
+    await expect(launchServer(DOCKER_TUWUNEL, { identityPort: 1, smtpPort: 2 }, loadProfile('synapse-privacy'))).rejects.toThrow(
+      new UsageError('profile synapse-privacy describes a synapse server; it cannot configure a launched docker:tuwunel'),
+    );
   });
 });
 
@@ -275,10 +293,11 @@ describe.each(Object.values(CONDUWUIT_FAMILY))('$kind (conduwuit family)', (fami
 });
 
 describe('kinds and secrets', () => {
-  test('the five kinds, recognised by name', () => {
+  test('the five kinds, recognised by name beside the local servers', () => {
     expect(CONTAINER_KINDS).toEqual(['docker:synapse', 'docker:dendrite', 'docker:conduwuit', 'docker:continuwuity', 'docker:tuwunel']);
-    expect(isContainerKind('docker:tuwunel')).toBe(true);
-    expect(isContainerKind('synapse')).toBe(false);
+    expect(LAUNCHABLE).toEqual(['synapse', 'dendrite', ...CONTAINER_KINDS]);
+    expect(isLaunchable('docker:tuwunel')).toBe(true);
+    expect(isLaunchable('tuwunel')).toBe(false);
   });
 
   test('random secrets differ from each other and between calls', () => {
@@ -321,7 +340,7 @@ describe('the testcontainers glue, without Docker', () => {
   test(`launchContainer without an engine fails at once, saying why${docker.available ? ' (skipped: an engine answers here)' : ''}`, async (ctx) => {
     if (docker.available) ctx.skip('a Docker engine answers here');
     const started = Date.now();
-    await expect(launchContainer('docker:synapse', { identityPort: 1, smtpPort: 2 })).rejects.toThrow(
+    await expect(DOCKER_SYNAPSE.launch({ identityPort: 1, smtpPort: 2 }, loadProfile('synapse'))).rejects.toThrow(
       /^--launch docker:synapse needs a Docker engine: no Docker engine: /,
     );
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -20,7 +20,7 @@ import {
   renderDendriteConfig,
   trustedIdentityServer,
   type DendriteConfigSettings,
-} from '../../harness/launch/dendrite.js';
+} from '../../servers/dendrite/local.js';
 import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 import { loadProfile } from '../../harness/model/profile.js';
 import { processesMentioning, useBlockedPort } from '../support/processes.js';
@@ -126,7 +126,7 @@ describe('the dendrite profile', () => {
     expect(profile.msisdn).toEqual({ validation: 'none' });
     expect(profile.accounts.method).toBe('shared-secret');
     expect(profile.identityServers.trusted).toEqual(['$fake']);
-    const file = fileURLToPath(new URL('../../fixtures/profiles/dendrite.json', import.meta.url));
+    const file = fileURLToPath(new URL('../../servers/dendrite/profiles/dendrite.json', import.meta.url));
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(profile);
   });
 });

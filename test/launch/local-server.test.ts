@@ -8,12 +8,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { processIsAlive, stopAllManaged } from '../../harness/launch/child-process.js';
+import { installAtomically, runLogged, type AtomicInstallOptions } from '../../harness/launch/install.js';
 import {
-  installAtomically,
-  runLogged,
   scrubbedEnvironment,
   startLocalServer,
-  type AtomicInstallOptions,
   type LocalServerCommand,
   type StartLocalServerOptions,
 } from '../../harness/launch/local-server.js';

@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
+import { defaultCacheDir } from '../../harness/launch/install.js';
 import {
-  defaultCacheDir,
   fillPlaceholders,
   renderSynapseConfig,
   SYNAPSE_CONFIG_TEMPLATE,
-  SYNAPSE_VERSION,
   type SynapseConfigSettings,
-} from '../../harness/launch/synapse.js';
+} from '../../servers/synapse/config.js';
+import { SYNAPSE_VERSION } from '../../servers/synapse/local.js';
 
 const settings: SynapseConfigSettings = {
   port: 18008,
@@ -48,7 +48,7 @@ describe('fillPlaceholders', () => {
 
 describe('the Synapse config template', () => {
   it('is checked in where the launcher looks for it', () => {
-    const expected = fileURLToPath(new URL('../../fixtures/synapse/homeserver.yaml', import.meta.url));
+    const expected = fileURLToPath(new URL('../../servers/synapse/homeserver.yaml', import.meta.url));
     expect(SYNAPSE_CONFIG_TEMPLATE).toBe(expected);
   });
 
@@ -166,7 +166,7 @@ describe('the denial patterns (allowed_local_3pids)', () => {
   });
 
   it('matches the profile', () => {
-    const profileFile = fileURLToPath(new URL('../../fixtures/profiles/synapse.json', import.meta.url));
+    const profileFile = fileURLToPath(new URL('../../servers/synapse/profiles/synapse.json', import.meta.url));
     const profile = JSON.parse(readFileSync(profileFile, 'utf8'));
     expect(profile.email.denied.domain).toBe('denied.test');
     expect(profile.msisdn.denied.prefix).toBe('1');

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../harness/launch/child-process.js';
-import { ensureSynapse, launchSynapse, SYNAPSE_VERSION } from '../../harness/launch/synapse.js';
+import { ensureSynapse, launchSynapse, SYNAPSE_VERSION } from '../../servers/synapse/local.js';
 import { processesMentioning, useBlockedPort } from '../support/processes.js';
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;

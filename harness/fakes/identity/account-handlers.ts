@@ -2,7 +2,7 @@
 
 import { MatrixError } from './matrix-error.js';
 import type { IdentityAccount } from './accounts.js';
-import type { Handler, RouteContext } from './routes.js';
+import type { Handler, RouteContext } from './handler.js';
 
 /** Spec releases whose identity-service API the fake answers to (the v1 API is r0.x's). */
 const SUPPORTED_VERSIONS = ['r0.3.0', ...Array.from({ length: 19 }, (_, i) => `v1.${i + 1}`)];

@@ -1,7 +1,6 @@
 // The fake's endpoints as one table, and the dispatch that applies it: path and method,
 // then authentication, then parameters, then the handler.
 
-import type { IdentityAccount } from './accounts.js';
 import {
   acceptTerms,
   getAccount,
@@ -12,6 +11,7 @@ import {
   versions,
 } from './account-handlers.js';
 import { API_BASES, VERSIONS_PATH, type ApiVersion } from './api-paths.js';
+import type { Handler, Reply, RouteContext } from './handler.js';
 import { MatrixError } from './matrix-error.js';
 import { isPlainObject, Params, type ParamEncoding } from './params.js';
 import { isFormEncoded, type RecordedRequest } from './recording.js';
@@ -25,24 +25,6 @@ import {
   unbind,
 } from './validation-handlers.js';
 
-export interface RouteContext {
-  readonly request: RecordedRequest;
-  /** Undefined for unversioned endpoints such as /versions. */
-  readonly api: ApiVersion | undefined;
-  readonly params: Params;
-  /** The caller, when it sent an access token the fake issued. */
-  readonly account: IdentityAccount | undefined;
-  readonly state: IdentityState;
-  readonly now: number;
-}
-
-export interface Reply {
-  status?: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-export type Handler = (ctx: RouteContext) => Reply;
 
 /**
  * `access-token`: on the v2 API, the spec's security list applies and a request without a

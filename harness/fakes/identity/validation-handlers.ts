@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { canonicalEmail, canonicalMsisdn } from './addresses.js';
 import { MatrixError } from './matrix-error.js';
 import type { Params } from './params.js';
-import type { Handler, RouteContext } from './routes.js';
+import type { Handler, RouteContext } from './handler.js';
 import type { Medium, ValidationSession } from './sessions.js';
 
 export const requestEmailToken: Handler = (ctx) => {

@@ -25,9 +25,13 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-} from './types.js';
+  servedOnLoopback,
+} from '../../harness/launch/containers/container-spec.js';
 
-export const DENDRITE_VERSION = '0.13.8';
+import { containerServer } from '../../harness/launch/launchable.js';
+import { serverFolder } from '../../harness/tool/server-folders.js';
+import { DENDRITE_VERSION } from './local.js';
+
 export const DENDRITE_IMAGE = `matrixdotorg/dendrite-monolith:v${DENDRITE_VERSION}`;
 const CONFIG_PATH = '/m3c-config/dendrite.yaml';
 const DATA_DIR = '/m3c-data';
@@ -108,18 +112,21 @@ export function dendriteContainerSpec(ports: ContainerPorts, secrets: ContainerS
       `/usr/bin/generate-keys --private-key ${KEY_PATH} && exec /usr/bin/dendrite --config ${CONFIG_PATH} ` +
         `--http-bind-address 0.0.0.0:${CONTAINER_PORT} --really-enable-open-registration`,
     ],
-    exposedPort: CONTAINER_PORT,
-    hostPort: ports.hostPort,
-    url: `http://127.0.0.1:${ports.hostPort}`,
-    readyPath: '/_matrix/client/versions',
+    ...servedOnLoopback(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
-    serverName: CONTAINER_SERVER_NAME,
     identityServerName: dendriteIdentityServer(ports.identityPort),
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'client_api.registration_disabled: false + --really-enable-open-registration',
     // v0.13.8 routes only the email requestToken endpoints (register, account/3pid).
     validation: { email: 'identity-service', msisdn: 'none' },
-    profile: 'dendrite',
   };
 }
+
+/** --launch docker:dendrite. */
+export const DOCKER_DENDRITE = containerServer({
+  name: 'docker:dendrite',
+  server: 'dendrite',
+  folder: serverFolder('dendrite'),
+  spec: (ports, secrets) => dendriteContainerSpec(ports, secrets),
+});

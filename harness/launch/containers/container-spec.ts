@@ -1,21 +1,10 @@
 // What a container launch is made of, as plain data: the image, its environment and files,
-// the port it serves on, and how the suite reaches it. Built by pure functions (one module
-// per server family), run by launch.ts, which is the only module that talks to Docker.
+// the port it serves on, and how the suite reaches it. Built by pure functions (one per
+// server, in servers/<family>/container.ts), run by run-container.ts, the only module that
+// talks to Docker.
 
-export const CONTAINER_KINDS = ['docker:synapse', 'docker:dendrite', 'docker:conduwuit', 'docker:continuwuity', 'docker:tuwunel'] as const;
-export type ContainerKind = (typeof CONTAINER_KINDS)[number];
-
-export function isContainerKind(value: string): value is ContainerKind {
-  return (CONTAINER_KINDS as readonly string[]).includes(value);
-}
-
-/**
- * The server family a kind launches (`docker:tuwunel` → `tuwunel`): also the name of the
- * profile (fixtures/profiles/) and expectations (fixtures/expectations/) that describe it.
- */
-export function serverOf(kind: ContainerKind): string {
-  return kind.slice('docker:'.length);
-}
+import { randomBytes } from 'node:crypto';
+import type { ValidationRoute } from '../../model/profile.js';
 
 /**
  * The name under which a container reaches the host. testcontainers puts it in the
@@ -43,18 +32,15 @@ export interface ContainerPorts {
   hostPort: number;
 }
 
-/** Variants of one server's configuration, as profiles select them (see launchers.ts). */
-export interface ContainerVariant {
-  /** Synapse: request_token_inhibit_3pid_errors (the privacy profile). */
-  inhibit3pidErrors?: boolean;
-  /** Synapse: keep its own rate limits instead of the template's raised ones. */
-  defaultRateLimits?: boolean;
-}
-
 export interface ContainerSecrets {
   registrationSharedSecret: string;
   macaroonSecretKey: string;
   formSecret: string;
+}
+
+export function randomSecrets(): ContainerSecrets {
+  const secret = () => randomBytes(24).toString('base64url');
+  return { registrationSharedSecret: secret(), macaroonSecretKey: secret(), formSecret: secret() };
 }
 
 export interface ContainerFile {
@@ -65,10 +51,9 @@ export interface ContainerFile {
   mode: number;
 }
 
-export type ValidationRoute = 'smtp' | 'identity-service' | 'none';
-
 export interface ContainerSpec {
-  kind: ContainerKind;
+  /** As --launch names it: docker:synapse. */
+  kind: string;
   /** The server family, as reports name it (synapse, dendrite, …). */
   server: string;
   /** The server's version, as pinned by the image tag. */
@@ -104,8 +89,21 @@ export interface ContainerSpec {
   registrationSharedSecret?: string;
   /** How registration is opened (for reports and tests). */
   openRegistration: string;
-  /** How the server validates addresses in this configuration. */
+  /** How the server validates addresses in this configuration (what its profiles must say). */
   validation: { email: ValidationRoute; msisdn: ValidationRoute };
-  /** The profile (fixtures/profiles/NAME.json) that describes this configuration. */
-  profile: string;
 }
+
+/**
+ * What every container shares: the client API on CONTAINER_PORT, published on the host's
+ * 127.0.0.1:hostPort, ready once /versions answers, under the one server name.
+ */
+export function servedOnLoopback(ports: ContainerPorts): Pick<ContainerSpec, 'exposedPort' | 'hostPort' | 'url' | 'readyPath' | 'serverName'> {
+  return {
+    exposedPort: CONTAINER_PORT,
+    hostPort: ports.hostPort,
+    url: `http://127.0.0.1:${ports.hostPort}`,
+    readyPath: '/_matrix/client/versions',
+    serverName: CONTAINER_SERVER_NAME,
+  };
+}
+

@@ -1,6 +1,7 @@
 // Runs a container specification with testcontainers: the only module here that talks to
-// Docker. testcontainers is loaded on first use, so the CLI starts (and --help works) without
-// touching it, and a machine without Docker only learns so when it asks for a container.
+// Docker. testcontainers is an optional dependency, loaded on first use, so the CLI starts
+// (and --help works) without it, and a machine without it or without Docker only learns so
+// when it asks for a container.
 //
 // What testcontainers provides (node.testcontainers.org: containers, wait strategies,
 // networking): GenericContainer with environment, tmpfs, content copied in before start,
@@ -8,17 +9,26 @@
 // ports reachable from containers as host.testcontainers.internal (an SSH reverse tunnel
 // through its sshd side container, added to the container's /etc/hosts); and Ryuk, its
 // reaper container, which removes everything a run started if the run dies without stop().
-import { createWriteStream, existsSync, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { UsageError } from '../../cli/config.js';
-import { freePort, registerExitCleanup, tailFile } from '../child-process.js';
+import { createWriteStream, existsSync } from 'node:fs';
+import { UsageError } from '../../tool/usage-error.js';
+import { freePort, tailFile } from '../child-process.js';
 import type { LaunchedHomeserver } from '../launched-homeserver.js';
-import { containerSpec, type ContainerKind, type ContainerSecrets, type ContainerSpec, type ContainerVariant } from './spec.js';
+import { launchInWorkDir, type Log } from '../lifecycle.js';
+import { randomSecrets, type ContainerPorts, type ContainerSecrets, type ContainerSpec } from './container-spec.js';
 
-type Log = (line: string) => void;
 type Testcontainers = typeof import('testcontainers');
+
+/** testcontainers, or what is missing in words that follow "needs": one line. */
+async function loadTestcontainers(): Promise<Testcontainers | { missing: string }> {
+  try {
+    return await import('testcontainers');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && message(error).includes("'testcontainers'")) {
+      return { missing: 'the optional package testcontainers, which is not installed (npm install testcontainers)' };
+    }
+    return { missing: `the package testcontainers, which cannot be loaded (${message(error).replace(/\s+/g, ' ')})` };
+  }
+}
 
 export interface DockerStatus {
   available: boolean;
@@ -45,12 +55,8 @@ function engineHint(env: NodeJS.ProcessEnv): string {
  * socket, the rootless socket), within `timeoutMs`.
  */
 export async function dockerAvailable(timeoutMs = 5_000, env: NodeJS.ProcessEnv = process.env): Promise<DockerStatus> {
-  let tc: Testcontainers;
-  try {
-    tc = await import('testcontainers');
-  } catch (error) {
-    return { available: false, reason: `the testcontainers package cannot be loaded (${message(error)})` };
-  }
+  const tc = await loadTestcontainers();
+  if ('missing' in tc) return { available: false, reason: `asking an engine needs ${tc.missing}` };
   let timer: NodeJS.Timeout | undefined;
   try {
     const deadline = new Promise<never>((_, reject) => {
@@ -73,12 +79,13 @@ export interface LaunchContainerOptions {
   /** Host port for the client API, on 127.0.0.1. Default: a free one. */
   hostPort?: number;
   secrets?: ContainerSecrets;
-  /** docker:synapse's variants (privacy mode, default rate limits), as the profile selects. */
-  variant?: ContainerVariant;
   /** Keep the container log after stop(). Default false. */
   keepLog?: boolean;
   log?: Log;
 }
+
+/** A server's container, from the ports and secrets of one launch. */
+export type ContainerSpecBuilder = (ports: ContainerPorts, secrets: ContainerSecrets) => ContainerSpec;
 
 /**
  * A running homeserver container: what the local launchers hand back (name is the server
@@ -87,13 +94,11 @@ export interface LaunchContainerOptions {
  * registration.
  */
 export interface LaunchedContainer extends Omit<LaunchedHomeserver, 'registrationSharedSecret'> {
-  kind: ContainerKind;
+  kind: string;
   image: string;
   registrationSharedSecret?: string;
   /** What `id_server` must say for the server in the container to reach the fake identity service. */
   identityServerName: string;
-  /** The profile that describes the configuration (fixtures/profiles/NAME.json). */
-  profile: string;
   containerId: string;
 }
 
@@ -138,12 +143,14 @@ export async function containerFor(spec: ContainerSpec, logFile: string) {
   return container;
 }
 
-export async function launchContainer(kind: ContainerKind, options: LaunchContainerOptions): Promise<LaunchedContainer> {
+/** Starts the container `kind` (as --launch names it) that `build` describes, and waits until it is ready. */
+export async function launchContainer(kind: string, build: ContainerSpecBuilder, options: LaunchContainerOptions): Promise<LaunchedContainer> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[${kind}] ${line}\n`));
-  const docker = await dockerAvailable();
   // The caller's setup, not a fault of the run: reported like a bad option (exit code 2).
+  const tc = await loadTestcontainers();
+  if ('missing' in tc) throw new UsageError(`--launch ${kind} needs ${tc.missing}`);
+  const docker = await dockerAvailable();
   if (!docker.available) throw new UsageError(`--launch ${kind} needs a Docker engine: ${docker.reason}`);
-  const tc = await import('testcontainers');
   const client = await tc.getContainerRuntimeClient();
   if (!LOOPBACK_HOSTS.has(client.info.containerRuntime.host)) {
     throw new UsageError(
@@ -153,54 +160,43 @@ export async function launchContainer(kind: ContainerKind, options: LaunchContai
   }
 
   const hostPort = options.hostPort ?? (await freePort());
-  const spec = containerSpec(kind, { identityPort: options.identityPort, smtpPort: options.smtpPort, hostPort }, options.secrets, options.variant);
-  const workDir = await mkdtemp(join(tmpdir(), 'm3c-container-'));
-  const forgetWorkDir = registerExitCleanup(() => {
-    if (!options.keepLog) rmSync(workDir, { recursive: true, force: true });
+  const spec = build({ identityPort: options.identityPort, smtpPort: options.smtpPort, hostPort }, options.secrets ?? randomSecrets());
+  const launched = await launchInWorkDir({
+    name: `${spec.server} ${spec.version}`,
+    url: spec.url,
+    keepWorkDir: options.keepLog ?? false,
+    tempPrefix: 'm3c-container-',
+    logFileName: 'container.log',
+    log,
+    start: async ({ logFile }) => {
+      try {
+        if (spec.hostPortsToExpose.length > 0) {
+          log(`exposing host ports ${spec.hostPortsToExpose.join(', ')} to containers as host.testcontainers.internal`);
+          await tc.TestContainers.exposeHostPorts(...spec.hostPortsToExpose);
+        }
+        log(`starting ${spec.image} at ${spec.url} (pulled first if missing; log ${logFile})`);
+        // Started means ready: the container's wait strategy polls spec.readyPath.
+        const running = await (await containerFor(spec, logFile)).start();
+        return { id: running.getId(), stop: () => running.stop({ timeout: 10_000 }) };
+      } catch (error) {
+        const tail = tailFile(logFile, 30);
+        throw new Error(`${kind} (${spec.image}) did not become ready: ${message(error)}${tail ? `\nlast lines of its log:\n${tail}` : ''}`);
+      }
+    },
+    ready: async () => undefined,
   });
-  const logFile = join(workDir, 'container.log');
-  const removeWorkDir = async () => {
-    forgetWorkDir();
-    if (!options.keepLog) await rm(workDir, { recursive: true, force: true });
-  };
-
-  const started = Date.now();
-  let running: Awaited<ReturnType<Awaited<ReturnType<typeof containerFor>>['start']>>;
-  try {
-    if (spec.hostPortsToExpose.length > 0) {
-      log(`exposing host ports ${spec.hostPortsToExpose.join(', ')} to containers as host.testcontainers.internal`);
-      await tc.TestContainers.exposeHostPorts(...spec.hostPortsToExpose);
-    }
-    log(`starting ${spec.image} at ${spec.url} (pulled first if missing; log ${logFile})`);
-    running = await (await containerFor(spec, logFile)).start();
-  } catch (error) {
-    const tail = tailFile(logFile, 30);
-    await removeWorkDir();
-    throw new Error(`${kind} (${spec.image}) did not become ready: ${message(error)}${tail ? `\nlast lines of its log:\n${tail}` : ''}`);
-  }
-  log(`${spec.server} ${spec.version} ready at ${spec.url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-
-  let stopped: Promise<void> | undefined;
-  const stop = async () => {
-    try {
-      await running.stop({ timeout: 10_000 });
-    } finally {
-      await removeWorkDir();
-    }
-  };
   return {
     kind,
     name: spec.server,
     version: spec.version,
     image: spec.image,
-    url: spec.url,
+    url: launched.url,
     serverName: spec.serverName,
     identityServerName: spec.identityServerName,
     ...(spec.registrationSharedSecret !== undefined && { registrationSharedSecret: spec.registrationSharedSecret }),
-    profile: spec.profile,
-    logFile,
-    workDir,
-    containerId: running.getId(),
-    stop: () => (stopped ??= stop()),
+    logFile: launched.logFile,
+    workDir: launched.workDir,
+    containerId: launched.running.id,
+    stop: launched.stop,
   };
 }

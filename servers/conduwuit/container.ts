@@ -31,17 +31,20 @@ import {
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
   HOST_ALIAS,
-  type ContainerKind,
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-} from './types.js';
+  servedOnLoopback,
+} from '../../harness/launch/containers/container-spec.js';
+import { containerServer } from '../../harness/launch/launchable.js';
+import { serverFolder } from '../../harness/tool/server-folders.js';
 
 const DATA_DIR = '/m3c-data';
 export const MAIL_SENDER = 'Conformance homeserver <noreply@conformance.test>';
 
 interface Family {
-  kind: ContainerKind;
+  /** As --launch names it. */
+  kind: `docker:${string}`;
   server: string;
   version: string;
   image: string;
@@ -94,10 +97,6 @@ export const CONDUWUIT_FAMILY = {
 
 export type ConduwuitKind = keyof typeof CONDUWUIT_FAMILY;
 
-export function isConduwuitKind(kind: ContainerKind): kind is ConduwuitKind {
-  return Object.hasOwn(CONDUWUIT_FAMILY, kind);
-}
-
 /** The environment, keys without the prefix (config-file names in capitals). */
 export function conduwuitSettings(family: Family, ports: ContainerPorts, secrets: ContainerSecrets): Record<string, string> {
   const settings: Record<string, string> = {
@@ -141,17 +140,26 @@ export function conduwuitContainerSpec(kind: ConduwuitKind, ports: ContainerPort
     env,
     files: [],
     tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
-    exposedPort: CONTAINER_PORT,
-    hostPort: ports.hostPort,
-    url: `http://127.0.0.1:${ports.hostPort}`,
-    readyPath: '/_matrix/client/versions',
+    ...servedOnLoopback(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: family.smtp ? [ports.smtpPort] : [],
-    serverName: CONTAINER_SERVER_NAME,
     identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     ...(family.sharedSecret && { registrationSharedSecret: secrets.registrationSharedSecret }),
     openRegistration: `${family.prefix}ALLOW_REGISTRATION + ${family.prefix}YES_I_AM_VERY_VERY_SURE_I_WANT_AN_OPEN_REGISTRATION_SERVER_PRONE_TO_ABUSE`,
     validation: { email: family.smtp ? 'smtp' : 'none', msisdn: 'none' },
-    profile: family.server,
   };
 }
+
+function familyServer<Kind extends ConduwuitKind>(kind: Kind) {
+  return containerServer({
+    name: kind,
+    server: CONDUWUIT_FAMILY[kind].server,
+    folder: serverFolder('conduwuit'),
+    spec: (ports, secrets) => conduwuitContainerSpec(kind, ports, secrets),
+  });
+}
+
+/** --launch docker:conduwuit, docker:continuwuity, docker:tuwunel. */
+export const DOCKER_CONDUWUIT = familyServer('docker:conduwuit');
+export const DOCKER_CONTINUWUITY = familyServer('docker:continuwuity');
+export const DOCKER_TUWUNEL = familyServer('docker:tuwunel');

@@ -1,5 +1,5 @@
 // Synapse in its official image, configured exactly like the local launch (the same
-// fixtures/synapse/homeserver.yaml template), with the container-specific differences
+// homeserver.yaml template, see config.ts), with the container-specific differences
 // applied on top: listen on all interfaces of the container, reach the harness's services
 // through the host alias, keep state on a tmpfs.
 //
@@ -13,7 +13,6 @@
 // - without `log_config` Synapse logs to stderr, which testcontainers collects;
 // - the client listener serves /_matrix/client/versions once Synapse is ready.
 import { parseDocument } from 'yaml';
-import { renderSynapseConfig, SYNAPSE_VERSION } from '../synapse.js';
 import {
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
@@ -21,15 +20,19 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-  type ContainerVariant,
-} from './types.js';
+  servedOnLoopback,
+} from '../../harness/launch/containers/container-spec.js';
+import { containerServer } from '../../harness/launch/launchable.js';
+import { serverFolder } from '../../harness/tool/server-folders.js';
+import { renderSynapseConfig, synapseVariant, type SynapseVariant } from './config.js';
+import { SYNAPSE_VERSION } from './local.js';
 
 export const SYNAPSE_IMAGE = `matrixdotorg/synapse:v${SYNAPSE_VERSION}`;
 const CONFIG_PATH = '/m3c-config/homeserver.yaml';
 const DATA_DIR = '/m3c-data';
 
 /** homeserver.yaml for the container: the local template, moved into the container's world. */
-export function synapseContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets, variant: ContainerVariant = {}): string {
+export function synapseContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets, variant: SynapseVariant = {}): string {
   const local = renderSynapseConfig({
     // public_baseurl comes from this port: the one the harness (on the host) uses.
     port: ports.hostPort,
@@ -54,7 +57,7 @@ export function synapseContainerConfig(ports: ContainerPorts, secrets: Container
   return document.toString();
 }
 
-export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSecrets, variant: ContainerVariant = {}): ContainerSpec {
+export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSecrets, variant: SynapseVariant = {}): ContainerSpec {
   return {
     kind: 'docker:synapse',
     server: 'synapse',
@@ -66,17 +69,20 @@ export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSe
     },
     files: [{ path: CONFIG_PATH, content: synapseContainerConfig(ports, secrets, variant), mode: 0o644 }],
     tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
-    exposedPort: CONTAINER_PORT,
-    hostPort: ports.hostPort,
-    url: `http://127.0.0.1:${ports.hostPort}`,
-    readyPath: '/_matrix/client/versions',
+    ...servedOnLoopback(ports),
     startupTimeoutMs: 180_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
-    serverName: CONTAINER_SERVER_NAME,
     identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'enable_registration + enable_registration_without_verification (from the template)',
     validation: { email: 'smtp', msisdn: 'identity-service' },
-    profile: variant.inhibit3pidErrors ? 'synapse-privacy' : variant.defaultRateLimits ? 'synapse-ratelimited' : 'synapse',
   };
 }
+
+/** --launch docker:synapse: the synapse profiles select the variants as for the local launch. */
+export const DOCKER_SYNAPSE = containerServer({
+  name: 'docker:synapse',
+  server: 'synapse',
+  folder: serverFolder('synapse'),
+  spec: (ports, secrets, profile) => synapseContainerSpec(ports, secrets, synapseVariant(profile)),
+});

@@ -24,22 +24,16 @@ import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 
-import type { LaunchedHomeserver } from './launched-homeserver.js';
+import { defaultCacheDir, installAtomically, runLogged, type EnsureOptions } from '../../harness/launch/install.js';
+import { stderrLog } from '../../harness/launch/lifecycle.js';
+import type { LaunchableServer } from '../../harness/launch/launchable.js';
+import { serverFolder } from '../../harness/tool/server-folders.js';
 import {
-  defaultCacheDir,
-  installAtomically,
+  localLauncher,
   PROXY_VARIABLES,
-  randomSecret,
-  runLogged,
   scrubbedEnvironment,
-  startLocalServer,
-  stderrLog,
   type LocalLaunchOptions,
-  type Log,
-} from './local-server.js';
-
-export type { LaunchedHomeserver } from './launched-homeserver.js';
-export { defaultCacheDir } from './local-server.js';
+} from '../../harness/launch/local-server.js';
 
 export const DENDRITE_VERSION = '0.13.8';
 /** The Apache-2.0 module. Its successor, github.com/element-hq/dendrite, is AGPL: never use it. */
@@ -53,14 +47,11 @@ const logToStderr = stderrLog('dendrite');
 // =============================================================================================
 // Installation
 
-export interface EnsureDendriteOptions {
+export interface EnsureDendriteOptions extends EnsureOptions {
   /** At most 0.13.8, the last Apache-2.0 release. Default 0.13.8. */
   version?: string;
-  /** Default `${XDG_CACHE_HOME:-$HOME/.cache}/matrix-3pid-conformance`. */
-  cacheDir?: string;
   /** The Go toolchain. Default `go` on PATH. */
   go?: string;
-  log?: Log;
 }
 
 export interface DendriteInstall {
@@ -277,36 +268,32 @@ export const DENDRITE_SERVER_NAME = 'localhost';
 // pprof and HTTP tracing are switched on by environment variables.
 const STRIPPED_VARIABLES = [...PROXY_VARIABLES, 'pproflisten', 'dendrite_trace_http'];
 
-export async function launchDendrite(options: LaunchDendriteOptions): Promise<LaunchedHomeserver<'dendrite'>> {
-  const log = options.log ?? logToStderr;
-  const { binDir, version } = await ensureDendrite({
-    version: options.version,
-    cacheDir: options.cacheDir,
-    log,
-  });
-  const registrationSharedSecret = randomSecret();
-  const env = scrubbedEnvironment(STRIPPED_VARIABLES);
-  const server = await startLocalServer({
-    name: 'Dendrite',
-    version,
-    workDir: options.workDir,
-    keepWorkDir: options.keepWorkDir,
-    port: options.port,
-    logFileName: 'dendrite.log',
-    readyTimeoutMs: options.startTimeoutMs ?? 60_000,
-    log,
-    prepare: async ({ workDir, port }) => {
-      const configFile = join(workDir, 'dendrite.yaml');
-      const run = (command: DendriteCommand, args: string[]) =>
-        execFileAsync(join(binDir, command), args, { cwd: workDir, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
-      await run('generate-keys', ['--private-key', join(workDir, 'matrix_key.pem')]);
-      const { stdout: generated } = await run('generate-config', ['-ci', '-dir', workDir, '-server', DENDRITE_SERVER_NAME]);
-      await writeFile(
-        configFile,
-        renderDendriteConfig(generated, { workDir, identityPort: options.identityPort, registrationSharedSecret }),
-      );
-      return { command: join(binDir, 'dendrite'), args: dendriteArguments(configFile, port), env };
-    },
-  });
-  return { name: 'dendrite', version, serverName: DENDRITE_SERVER_NAME, registrationSharedSecret, ...server };
-}
+export const launchDendrite = localLauncher<'dendrite', DendriteInstall, LaunchDendriteOptions>({
+  server: 'dendrite',
+  displayName: 'Dendrite',
+  serverName: DENDRITE_SERVER_NAME,
+  logFileName: 'dendrite.log',
+  readyTimeoutMs: 60_000,
+  install: ensureDendrite,
+  prepare: async ({ workDir, port, install: { binDir }, registrationSharedSecret, options }) => {
+    const env = scrubbedEnvironment(STRIPPED_VARIABLES);
+    const configFile = join(workDir, 'dendrite.yaml');
+    const run = (command: DendriteCommand, args: string[]) =>
+      execFileAsync(join(binDir, command), args, { cwd: workDir, env, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+    await run('generate-keys', ['--private-key', join(workDir, 'matrix_key.pem')]);
+    const { stdout: generated } = await run('generate-config', ['-ci', '-dir', workDir, '-server', DENDRITE_SERVER_NAME]);
+    await writeFile(
+      configFile,
+      renderDendriteConfig(generated, { workDir, identityPort: options.identityPort, registrationSharedSecret }),
+    );
+    return { command: join(binDir, 'dendrite'), args: dendriteArguments(configFile, port), env };
+  },
+});
+
+/** --launch dendrite. */
+export const DENDRITE: LaunchableServer<'dendrite'> = {
+  name: 'dendrite',
+  server: 'dendrite',
+  folder: serverFolder('dendrite'),
+  launch: (options) => launchDendrite(options),
+};
