@@ -45,8 +45,16 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'launch') {
-    if (!argv[1] || argv[1].startsWith('--')) throw new UsageError(`launch needs a server name (${LAUNCHABLE.join(', ')})`);
-    return keepLaunched(argv[1], parseConfig(argv.slice(2), process.env));
+    const [name, ...rest] = argv.slice(1);
+    const named = name !== undefined && !name.startsWith('--');
+    const config = named ? parseConfig(rest, process.env) : undefined;
+    // Asking for help launches nothing, with or without a server name.
+    if (config?.help || (!named && argv.includes('--help'))) {
+      out.report(helpText(TOOL_VERSION));
+      return 0;
+    }
+    if (!named || !config) throw new UsageError(`launch needs a server name (${LAUNCHABLE.join(', ')})`);
+    return keepLaunched(name, config);
   }
   const config = parseConfig(argv, process.env);
   if (config.help) {

@@ -37,6 +37,9 @@ export class HttpClient {
       bodyTimeout: options.timeoutMs,
       // Evidence must show exactly one request per exchange.
       pipelining: 0,
+      // HTTP/1.1 even where TLS offers h2 (undici 8's default): the evidence and the
+      // headers a scenario judges stay those of the requests the spec describes.
+      allowH2: false,
     });
   }
 

@@ -34,7 +34,6 @@ export async function runScenarios(target: Target): Promise<RawVerdict[]> {
     },
   };
   const vitest = await startVitest(
-    'test',
     [],
     {
       root: dirname(ENTRY),
@@ -47,7 +46,9 @@ export async function runScenarios(target: Target): Promise<RawVerdict[]> {
       provide: { target },
       // Threads, not forks: every worker dies with this process, whatever ends it.
       pool: 'threads',
-      poolOptions: { threads: { singleThread: true } },
+      // One worker that keeps its fixtures: the worker-scoped fake services live once per run.
+      maxWorkers: 1,
+      isolate: false,
       fileParallelism: false,
       hookTimeout: 60_000,
       silent: true,

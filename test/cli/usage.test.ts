@@ -1,9 +1,10 @@
 // Bad input to the tool: one clear line on stderr and the documented exit code.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli } from './run-cli.js';
+import { CLI, runCli, startCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3c-usage-'));
 
@@ -68,4 +69,29 @@ test('--version prints the package version', async () => {
   const run = await runCli(['--version']);
   expect(run.code).toBe(0);
   expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+});
+
+test('the built entry runs by its path, as npx and a shell run it', async () => {
+  // npm links the bin as it is: without the execute bits a shell answers "Permission denied".
+  expect(statSync(CLI).mode & 0o777).toBe(0o755);
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(CLI, ['--version'], (error, out) => (error ? reject(error) : resolve(out))),
+  );
+  expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+});
+
+describe('launch --help prints the help and launches nothing', () => {
+  test.each([[['launch', '--help']], [['launch', 'synapse', '--help']], [['launch', 'docker:synapse', '--quick', '--help']]])(
+    '%j',
+    async (args) => {
+      const started = startCli(args);
+      // A launch would still be running (or installing) long after the help is printed.
+      const timer = setTimeout(() => started.child.kill('SIGTERM'), 8_000);
+      const run = await started.done.finally(() => clearTimeout(timer));
+      expect(run.signal).toBeNull();
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('launch synapse');
+      expect(run.stderr).toBe('');
+    },
+  );
 });
