@@ -33,26 +33,25 @@ export function status(expected: number): Matcher {
   };
 }
 
-/** Any 2xx status. */
-export function successStatus(): Matcher {
+/** A status in [low, high), described as `expectation`. */
+function statusIn(low: number, high: number, expectation: string): Matcher {
   return {
-    expectation: 'a 2xx status',
+    expectation,
     mismatch: (ex) => {
       const code = ex.response?.status ?? 0;
-      return code >= 200 && code < 300 ? undefined : `status was ${code}`;
+      return code >= low && code < high ? undefined : `status was ${code}`;
     },
   };
 }
 
+/** Any 2xx status. */
+export function successStatus(): Matcher {
+  return statusIn(200, 300, 'a 2xx status');
+}
+
 /** A client error: any 4xx status (the spec names no single one for this case). */
 export function clientError(): Matcher {
-  return {
-    expectation: 'a 4xx status',
-    mismatch: (ex) => {
-      const code = ex.response?.status ?? 0;
-      return code >= 400 && code < 500 ? undefined : `status was ${code}`;
-    },
-  };
+  return statusIn(400, 500, 'a 4xx status');
 }
 
 export function jsonContentType(): Matcher {

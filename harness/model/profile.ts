@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { builtInFile, builtInPattern } from '../tool/server-folders.js';
 
-export type ValidationRoute = 'smtp' | 'identity-service' | 'none';
+export const VALIDATION_ROUTES = ['smtp', 'identity-service', 'none'] as const;
+export type ValidationRoute = (typeof VALIDATION_ROUTES)[number];
 
 export interface Profile {
   name: string;
@@ -29,6 +30,19 @@ export interface Profile {
 /** The harness's own fake identity service, in a profile's list of trusted servers. */
 export const FAKE_IDENTITY_SERVER = '$fake';
 
+/** A medium's part of a profile: how it is validated, and what of it the server denies. */
+function mediumSchema(denied: { required: string[]; properties: Record<string, unknown> }) {
+  return {
+    type: 'object',
+    required: ['validation'],
+    additionalProperties: false,
+    properties: {
+      validation: { enum: VALIDATION_ROUTES },
+      denied: { type: 'object', additionalProperties: false, ...denied },
+    },
+  };
+}
+
 const PROFILE_SCHEMA = {
   type: 'object',
   required: ['name', 'email', 'msisdn', 'privacy', 'accounts', 'identityServers'],
@@ -37,37 +51,17 @@ const PROFILE_SCHEMA = {
     name: { type: 'string', minLength: 1 },
     description: { type: 'string' },
     server: { type: 'string' },
-    email: {
-      type: 'object',
-      required: ['validation'],
-      additionalProperties: false,
+    email: mediumSchema({
+      required: ['domain'],
+      properties: { domain: { type: 'string', minLength: 1 } },
+    }),
+    msisdn: mediumSchema({
+      required: ['country', 'prefix'],
       properties: {
-        validation: { enum: ['smtp', 'identity-service', 'none'] },
-        denied: {
-          type: 'object',
-          required: ['domain'],
-          additionalProperties: false,
-          properties: { domain: { type: 'string', minLength: 1 } },
-        },
+        country: { type: 'string', pattern: '^[A-Z]{2}$' },
+        prefix: { type: 'string', pattern: '^[0-9]+$' },
       },
-    },
-    msisdn: {
-      type: 'object',
-      required: ['validation'],
-      additionalProperties: false,
-      properties: {
-        validation: { enum: ['smtp', 'identity-service', 'none'] },
-        denied: {
-          type: 'object',
-          required: ['country', 'prefix'],
-          additionalProperties: false,
-          properties: {
-            country: { type: 'string', pattern: '^[A-Z]{2}$' },
-            prefix: { type: 'string', pattern: '^[0-9]+$' },
-          },
-        },
-      },
-    },
+    }),
     privacy: { type: 'boolean' },
     rateLimited: { type: 'boolean' },
     accounts: {

@@ -2,6 +2,7 @@
 import type { Reporter } from './reporter.js';
 import type { Results, ScenarioResult, Status } from './results.js';
 import { asRunModel, type RunModel } from './run-model.js';
+import { FAILING } from './status.js';
 
 const MARK: Record<Status, string> = {
   passed: 'PASS',
@@ -21,7 +22,7 @@ function indent(text: string, by: string): string {
 function scenarioLines(result: ScenarioResult): string[] {
   const lines = [`  ${MARK[result.status].padEnd(5)} ${result.id}  ${result.title} [${result.level}, ${result.durationMs} ms]`];
   for (const note of result.observed ?? []) lines.push(`          seen: ${note}`);
-  if (result.status === 'failed' || result.status === 'unexpected-pass') {
+  if (FAILING.includes(result.status)) {
     lines.push(indent(`spec: ${result.specRef}`, '          '));
     if (result.reason) lines.push(indent(result.reason, '          '));
   } else if (result.status === 'skipped' || result.status === 'expected-failure') {
