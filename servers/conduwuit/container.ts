@@ -28,6 +28,7 @@
 // registration without a token; trusted_servers (key notaries) defaults to matrix.org;
 // allow_federation switches federation off; rocksdb_direct_io must be off on tmpfs.
 import {
+  CONTAINER_DATA_DIR,
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
   HOST_ALIAS,
@@ -39,7 +40,6 @@ import {
 import { containerServer } from '../../harness/launch/launchable.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
 
-const DATA_DIR = '/m3c-data';
 export const MAIL_SENDER = 'Conformance homeserver <noreply@conformance.test>';
 
 interface Family {
@@ -103,7 +103,7 @@ export function conduwuitSettings(family: Family, ports: ContainerPorts, secrets
     SERVER_NAME: CONTAINER_SERVER_NAME,
     ADDRESS: '0.0.0.0',
     PORT: String(CONTAINER_PORT),
-    DATABASE_PATH: DATA_DIR,
+    DATABASE_PATH: CONTAINER_DATA_DIR,
     ROCKSDB_DIRECT_IO: 'false',
     // Open registration, by the explicit flag (no token: the suite registers freely).
     ALLOW_REGISTRATION: 'true',
@@ -139,7 +139,6 @@ export function conduwuitContainerSpec(kind: ConduwuitKind, ports: ContainerPort
     image: family.image,
     env,
     files: [],
-    tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
     ...servedOnLoopback(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: family.smtp ? [ports.smtpPort] : [],

@@ -19,6 +19,7 @@
 // serve TLS on the identity port.
 import { stringify } from 'yaml';
 import {
+  CONTAINER_DATA_DIR,
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
   HOST_ALIAS,
@@ -34,8 +35,7 @@ import { DENDRITE_VERSION } from './local.js';
 
 export const DENDRITE_IMAGE = `matrixdotorg/dendrite-monolith:v${DENDRITE_VERSION}`;
 const CONFIG_PATH = '/m3c-config/dendrite.yaml';
-const DATA_DIR = '/m3c-data';
-const KEY_PATH = `${DATA_DIR}/matrix_key.pem`;
+const KEY_PATH = `${CONTAINER_DATA_DIR}/matrix_key.pem`;
 
 /** Every component with a database of its own (SQLite cannot share one). */
 export const DENDRITE_DATABASE_SECTIONS = [
@@ -55,7 +55,7 @@ export function dendriteIdentityServer(identityPort: number): string {
 }
 
 export function dendriteContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets): string {
-  const database = (name: string) => ({ connection_string: `file:${DATA_DIR}/dendrite_${name}.db` });
+  const database = (name: string) => ({ connection_string: `file:${CONTAINER_DATA_DIR}/dendrite_${name}.db` });
   const config = {
     version: 2,
     global: {
@@ -69,7 +69,7 @@ export function dendriteContainerConfig(ports: ContainerPorts, secrets: Containe
       report_stats: { enabled: false },
       metrics: { enabled: false },
       server_notices: { enabled: false },
-      jetstream: { in_memory: true, storage_path: `${DATA_DIR}/jetstream`, addresses: [] },
+      jetstream: { in_memory: true, storage_path: `${CONTAINER_DATA_DIR}/jetstream`, addresses: [] },
     },
     client_api: {
       registration_disabled: false,
@@ -86,7 +86,7 @@ export function dendriteContainerConfig(ports: ContainerPorts, secrets: Containe
       key_perspectives: [],
     },
     key_server: { database: database('keyserver') },
-    media_api: { database: database('mediaapi'), base_path: `${DATA_DIR}/media` },
+    media_api: { database: database('mediaapi'), base_path: `${CONTAINER_DATA_DIR}/media` },
     mscs: { database: database('mscs'), mscs: [] },
     relay_api: { database: database('relayapi') },
     room_server: { database: database('roomserver') },
@@ -105,7 +105,6 @@ export function dendriteContainerSpec(ports: ContainerPorts, secrets: ContainerS
     image: DENDRITE_IMAGE,
     env: {},
     files: [{ path: CONFIG_PATH, content: dendriteContainerConfig(ports, secrets), mode: 0o644 }],
-    tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
     // The signing key is made at start, into the tmpfs; then Dendrite replaces the shell.
     entrypoint: ['/bin/sh', '-c'],
     command: [

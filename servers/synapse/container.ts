@@ -14,6 +14,7 @@
 // - the client listener serves /_matrix/client/versions once Synapse is ready.
 import { parseDocument } from 'yaml';
 import {
+  CONTAINER_DATA_DIR,
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
   HOST_ALIAS,
@@ -29,7 +30,6 @@ import { SYNAPSE_VERSION } from './local.js';
 
 export const SYNAPSE_IMAGE = `matrixdotorg/synapse:v${SYNAPSE_VERSION}`;
 const CONFIG_PATH = '/m3c-config/homeserver.yaml';
-const DATA_DIR = '/m3c-data';
 
 /** homeserver.yaml for the container: the local template, moved into the container's world. */
 export function synapseContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets, variant: SynapseVariant = {}): string {
@@ -37,7 +37,7 @@ export function synapseContainerConfig(ports: ContainerPorts, secrets: Container
     // public_baseurl comes from this port: the one the harness (on the host) uses.
     port: ports.hostPort,
     serverName: CONTAINER_SERVER_NAME,
-    workDir: DATA_DIR,
+    workDir: CONTAINER_DATA_DIR,
     identityPort: ports.identityPort,
     smtpPort: ports.smtpPort,
     registrationSharedSecret: secrets.registrationSharedSecret,
@@ -68,7 +68,6 @@ export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSe
       PYTHONUNBUFFERED: '1',
     },
     files: [{ path: CONFIG_PATH, content: synapseContainerConfig(ports, secrets, variant), mode: 0o644 }],
-    tmpfs: { [DATA_DIR]: 'rw,mode=1777' },
     ...servedOnLoopback(ports),
     startupTimeoutMs: 180_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],

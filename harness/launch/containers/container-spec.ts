@@ -93,12 +93,17 @@ export interface ContainerSpec {
   validation: { email: ValidationRoute; msisdn: ValidationRoute };
 }
 
+/** Where a container keeps its state: a tmpfs, gone with the container. */
+export const CONTAINER_DATA_DIR = '/m3c-data';
+
 /**
  * What every container shares: the client API on CONTAINER_PORT, published on the host's
- * 127.0.0.1:hostPort, ready once /versions answers, under the one server name.
+ * 127.0.0.1:hostPort, ready once /versions answers, under the one server name, with its state
+ * in CONTAINER_DATA_DIR on a tmpfs. World-writable, because images drop to their own user.
  */
-export function servedOnLoopback(ports: ContainerPorts): Pick<ContainerSpec, 'exposedPort' | 'hostPort' | 'url' | 'readyPath' | 'serverName'> {
+export function servedOnLoopback(ports: ContainerPorts): Pick<ContainerSpec, 'exposedPort' | 'hostPort' | 'url' | 'readyPath' | 'serverName' | 'tmpfs'> {
   return {
+    tmpfs: { [CONTAINER_DATA_DIR]: 'rw,mode=1777' },
     exposedPort: CONTAINER_PORT,
     hostPort: ports.hostPort,
     url: `http://127.0.0.1:${ports.hostPort}`,
