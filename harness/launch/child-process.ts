@@ -398,19 +398,18 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions): Pro
     if (watched?.hasExited()) break;
     // Aborted when the process exits, so that no request is left hanging behind us.
     const abandon = new AbortController();
+    const attemptMs = Math.max(1, Math.min(5_000, deadline - Date.now()));
     const attempt = (async () => {
       try {
-        const response = await fetch(url, {
-          signal: AbortSignal.any([
-            abandon.signal,
-            AbortSignal.timeout(Math.max(1, Math.min(5_000, deadline - Date.now()))),
-          ]),
-        });
+        const response = await fetch(url, { signal: AbortSignal.any([abandon.signal, AbortSignal.timeout(attemptMs)]) });
         await response.body?.cancel();
         if (response.status === 200) return true;
         lastProblem = `HTTP ${response.status}`;
       } catch (error) {
-        lastProblem = describeFetchError(error);
+        // An attempt cut short by the overall deadline saw nothing; what an earlier one saw
+        // (a 503, a refused connection) is the better reason to give.
+        const cutByDeadline = attemptMs < 5_000 && isTimeout(error);
+        if (!cutByDeadline || lastProblem === 'no attempt made') lastProblem = describeFetchError(error);
       }
       return false;
     })();
@@ -436,6 +435,10 @@ export async function waitForHttp(url: string, options: WaitForHttpOptions): Pro
 
 function describeExit(exit: ManagedExit): string {
   return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'TimeoutError';
 }
 
 function describeFetchError(error: unknown): string {
