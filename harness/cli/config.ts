@@ -21,11 +21,16 @@ export interface Config {
   updateExpectations: boolean;
   only?: string;
   quick: boolean;
+  concurrency: number;
+  quiet: boolean;
   timeoutMs: number;
   maxBodyBytes: number;
   help: boolean;
   version: boolean;
 }
+
+/** Chosen by measurement on a 2-core machine against a launched Synapse: docs/performance.md. */
+export const DEFAULT_CONCURRENCY = 8;
 
 type Kind = 'string' | 'url' | 'port' | 'positive' | 'flag' | 'spec' | 'launch';
 
@@ -52,6 +57,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--update-expectations', key: 'updateExpectations', kind: 'flag', describe: 'After the run, rewrite the expectations file from it: new failures are added (their reason marked "unreviewed"), passing entries removed; a run then exits 0 unless it could not write.' },
   { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches: a substring or a glob with *, several separated by commas, e.g. register-email/*,*/denied .' },
   { flag: '--quick', key: 'quick', kind: 'flag', env: 'MATRIX_3PID_QUICK', describe: 'Skip the slow scenarios (those that wait out a server\'s own timeouts, a minute or more each), saying so in the report.' },
+  { flag: '--concurrency', key: 'concurrency', kind: 'positive', env: 'MATRIX_3PID_CONCURRENCY', value: 'N', describe: `Scenarios run at once (default ${DEFAULT_CONCURRENCY}); 1 runs them one after another in catalogue order. Scenarios that need the server to themselves run alone either way.` },
+  { flag: '--quiet', key: 'quiet', kind: 'flag', env: 'MATRIX_3PID_QUIET', describe: 'No live progress on stderr (the reports are unchanged).' },
   { flag: '--timeout', key: 'timeoutMs', kind: 'positive', env: 'MATRIX_3PID_TIMEOUT_MS', value: 'MS', describe: 'Deadline for each request to the homeserver, in milliseconds (default 10000).' },
   { flag: '--max-body', key: 'maxBodyBytes', kind: 'positive', env: 'MATRIX_3PID_MAX_BODY', value: 'BYTES', describe: 'Largest response body read from the homeserver (default 1048576).' },
   { flag: '--help', key: 'help', kind: 'flag', describe: 'Show this help.' },
@@ -99,7 +106,7 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
 }
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
-  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, updateExpectations: false, help: false, version: false };
+  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, concurrency: DEFAULT_CONCURRENCY, quiet: false, updateExpectations: false, help: false, version: false };
   const set = config as unknown as Record<string, unknown>;
   // Flags first, so that a flag wins over its environment variable even where the
   // variable's value would not parse.

@@ -1,5 +1,5 @@
 // One run, start to finish: profile, ports, the target (launched or reached), the
-// scenarios in Vitest, expectations, reports, exit code.
+// scenarios, expectations, reports, exit code.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SUITES } from '../../suites/index.js';
@@ -13,7 +13,8 @@ import { loadProfile, type Profile } from '../model/profile.js';
 import { writeReports } from '../report/reporters.js';
 import { exitCodeFor, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
 import { runModel } from '../report/run-model.js';
-import { runScenarios, type RawVerdict } from '../runner/run-vitest.js';
+import type { RunWatcher } from '../runner/events.js';
+import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
 import type { Target } from '../runner/target.js';
 import { idFilter, type Scenario } from '../model/scenario.js';
 import { NEWEST_SPEC, newestAdvertised } from '../model/spec-versions.js';
@@ -37,6 +38,8 @@ function builtInExpectations(...names: string[]): string | undefined {
 export interface RunOutput {
   log(line: string): void;
   report(text: string): void;
+  /** Follows the scenarios as they run (the live progress line); none when absent. */
+  watcher?: RunWatcher;
 }
 
 export async function runConformance(config: Config, out: RunOutput): Promise<{ exitCode: number; results: Results }> {
@@ -63,7 +66,8 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
     const { target, server } = await resolveTarget(config, profile, { identityPort, smtpPort }, launched);
     out.log(`testing ${target.url} at spec ${target.spec} with profile ${profile.name}${expectationsName ? `, expectations ${expectationsName}` : ''}`);
 
-    const scenarios = judge(await runScenarios(target), config.only, expectations);
+    const verdicts = await runScenarios(target, { concurrency: config.concurrency, ...(out.watcher && { watcher: out.watcher }) });
+    const scenarios = judge(verdicts, config.only, expectations);
     const results = buildResults(target, server, scenarios, startedAt);
     const written = await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) });
     for (const line of written) out.log(line);
@@ -115,7 +119,7 @@ async function resolveTarget(
 function judge(verdicts: readonly RawVerdict[], only: Config['only'], expectations: ReadonlyMap<string, Expectation>): ScenarioResult[] {
   const scenarios = verdicts.map((verdict) => {
     const scenario = ALL_SCENARIOS.get(verdict.id);
-    if (!scenario) throw new Error(`internal: Vitest reported an unknown scenario ${verdict.id}`);
+    if (!scenario) throw new Error(`internal: the runner reported an unknown scenario ${verdict.id}`);
     return toScenarioResult(scenario, verdict, expectations.get(verdict.id));
   });
   const selected = idFilter(only);

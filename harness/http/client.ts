@@ -7,8 +7,12 @@ export interface HttpClientOptions {
   timeoutMs: number;
   /** Response bodies beyond this are cut and the exchange marked as failed. */
   maxBodyBytes: number;
+  /** Called as each request goes out, so a watcher can say what the run waits for. */
+  onRequest?: (request: ExchangeRequest) => void;
   /** Called with every exchange, so a scenario can keep its evidence. */
   onExchange?: (exchange: Exchange) => void;
+  /** Ends every request in flight, and fails those still to come, once aborted (the run stopped). */
+  signal?: AbortSignal;
   /** A certificate (PEM) to trust, for the harness's own HTTPS fake identity service. */
   ca?: string;
 }
@@ -48,13 +52,15 @@ export class HttpClient {
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs;
     const started = performance.now();
     const exchange: Exchange = { request, startedAt: new Date().toISOString(), durationMs: 0 };
+    this.options.onRequest?.(request);
     try {
       exchange.response = await this.perform(request, timeoutMs);
       if (exchange.response.truncated) {
         exchange.error = `response body larger than ${this.options.maxBodyBytes} bytes`;
       }
     } catch (error) {
-      exchange.error = describeFailure(error, timeoutMs);
+      const stopped = this.options.signal?.aborted ? this.options.signal.reason : undefined;
+      exchange.error = stopped === undefined ? describeFailure(error, timeoutMs) : `the run stopped before an answer came: ${String(stopped)}`;
     }
     exchange.durationMs = Math.round(performance.now() - started);
     this.options.onExchange?.(exchange);
@@ -79,7 +85,7 @@ export class HttpClient {
       headers: request.headers,
       body: request.body,
       dispatcher: this.agent,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: this.options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), this.options.signal]) : AbortSignal.timeout(timeoutMs),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });

@@ -25,8 +25,17 @@ export interface Scenario {
   until?: SpecVersion;
   /** What the target's profile must declare for the scenario to apply. */
   needs?: readonly Capability[];
-  /** Takes a minute or more by design (waits out a server's own timeout); `--quick` skips it. */
-  slow?: boolean;
+  /**
+   * Takes a minute or more by design, and what it waits out, in words for the progress line
+   * ("the server's identity-service timeout"); `--quick` skips it, a concurrent run starts it
+   * first so that its wait overlaps everything else.
+   */
+  slow?: string;
+  /**
+   * Why the scenario needs the server to itself (it exhausts a server-wide rate limit, it
+   * measures response times): it runs alone, after the others.
+   */
+  exclusive?: string;
   /**
    * The reference homeserver's faults (test/reference-server/faults.ts) that must make the
    * scenario fail: its self-test runs it against each. Names only, so harness/ does not

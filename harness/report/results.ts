@@ -2,7 +2,7 @@
 import type { Expectation } from './expectations.js';
 import type { Exchange } from '../http/exchange.js';
 import { toCurl } from '../http/exchange.js';
-import type { RawVerdict } from '../runner/run-vitest.js';
+import type { RawVerdict } from '../runner/run-scenarios.js';
 import type { Family, Level, Scenario } from '../model/scenario.js';
 import type { SpecVersion } from '../model/spec-versions.js';
 import { FAILING, STATUSES, SUMMARY_FIELDS, type Status, type Summary } from './status.js';
@@ -19,6 +19,8 @@ export interface ScenarioResult {
   status: Status;
   reason?: string;
   durationMs: number;
+  /** The server's own time over the scenario's requests to it (the rest is the harness's and the fakes'). */
+  serverMs?: number;
   /** Which of several allowed answers was seen, and other notes. */
   observed?: string[];
   evidence?: { exchanges: Array<Exchange & { curl: string }> };
@@ -57,6 +59,7 @@ export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expect
     status,
     ...(reason !== undefined && { reason }),
     durationMs: verdict.durationMs,
+    ...(verdict.status !== 'skipped' && { serverMs: verdict.serverMs }),
     ...(verdict.observed.length && { observed: verdict.observed }),
     ...(failedAtAll && { evidence: { exchanges: verdict.exchanges.map((e) => ({ ...e, curl: toCurl(e.request) })) } }),
   };

@@ -7,8 +7,8 @@ import { jsonOf } from '../http/exchange.js';
 import { HttpClient } from '../http/client.js';
 import type { FreshIdentity } from '../model/identities.js';
 import { ScenarioFailure } from '../model/matchers.js';
-import type { FakeIdentityService } from '../fakes/identity/fake-identity-service.js';
-import type { MailSink } from '../fakes/mail/mail-sink.js';
+import type { IdentityView } from '../fakes/identity/identity-view.js';
+import type { MailView } from '../fakes/mail/mail-view.js';
 import { atLeast, clientPrefix } from '../model/spec-versions.js';
 
 export interface Account {
@@ -23,8 +23,8 @@ export class Accounts {
   constructor(
     private readonly hs: Homeserver,
     private readonly sharedSecret: string | undefined,
-    private readonly mail: MailSink,
-    private readonly is: FakeIdentityService,
+    private readonly mail: Pick<MailView, 'waitFor'>,
+    private readonly is: Pick<IdentityView, 'sessions' | 'url' | 'certificatePem'>,
   ) {}
 
   /** Registers a user with the registration shared secret (Synapse's admin API). */

@@ -10,7 +10,7 @@ import { refs, type SpecRef } from '../../harness/model/spec-refs.js';
 import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
-import { bindingNeeds, sharedBoundSubject, type AddressState } from './subjects.js';
+import { bindingNeeds, pooledBoundSubject, type AddressState } from './subjects.js';
 
 interface Case {
   name: string;
@@ -110,7 +110,7 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
     failsUnder: ['bad-input-500', 'bad-input-accepted', 'error-body-not-standard', 'error-body-plain-text', ...(c.failsUnder ?? [])],
     async run(context) {
       const { hs, must, observe } = context;
-      const identity = state === 'bound' && !c.replacesAddress ? await sharedBoundSubject(context, kit) : context.identity;
+      const identity = state === 'bound' && !c.replacesAddress ? await pooledBoundSubject(context, kit) : context.identity;
       const request = c.send(identity);
       const exchange =
         'json' in request ? await hs.requestToken(endpoint, request.json) : await hs.requestTokenRaw(endpoint, request.raw);

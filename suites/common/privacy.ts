@@ -2,7 +2,7 @@
 // addresses alike, so that nobody learns which addresses have accounts.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
-import { freshIdentity, type FreshIdentity } from '../../harness/model/identities.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
 import { endpointRecognised } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
@@ -27,7 +27,7 @@ function shape(exchange: Exchange): string {
 
 /** A bound address and a fresh one, each asked about with its own new client secret. */
 async function boundAndUnbound(context: ScenarioContext, kit: MediumKit): Promise<{ bound: FreshIdentity; unbound: FreshIdentity }> {
-  return { bound: await subject(context, kit, 'bound'), unbound: freshIdentity(context.profile, context.identity.idServer) };
+  return { bound: await subject(context, kit, 'bound'), unbound: context.newIdentity() };
 }
 
 export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
@@ -63,6 +63,7 @@ export function privacyScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
       since: 'r0.4.0',
       needs,
       failsUnder: ['privacy-timing-leak'],
+      exclusive: 'compares response times, which other scenarios\' load would blur',
       async run(context) {
         const { bound, unbound } = await boundAndUnbound(context, kit);
         const times = { bound: [] as number[], unbound: [] as number[] };

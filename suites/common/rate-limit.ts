@@ -1,7 +1,6 @@
 // A server that rate-limits requestToken (SHOULD) refuses with 429 M_LIMIT_EXCEEDED.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { Exchange } from '../../harness/http/exchange.js';
-import { freshIdentity } from '../../harness/model/identities.js';
 import { header, jsonContentType, matchesSchema, status, field } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { noted, release } from '../../harness/model/spec-refs.js';
@@ -13,10 +12,10 @@ import { REF } from './references.js';
 const MAX_REQUESTS = 40;
 
 /** Requests with fresh addresses until one is refused with 429, or MAX_REQUESTS were sent. */
-async function firstRefusal(endpoint: EndpointKey, kit: MediumKit, { hs, profile, identity }: Pick<ScenarioContext, 'hs' | 'profile' | 'identity'>): Promise<Exchange> {
+async function firstRefusal(endpoint: EndpointKey, kit: MediumKit, { hs, newIdentity }: Pick<ScenarioContext, 'hs' | 'newIdentity'>): Promise<Exchange> {
   let last: Exchange | undefined;
   for (let i = 0; i < MAX_REQUESTS; i++) {
-    last = await hs.requestToken(endpoint, kit.body(freshIdentity(profile, identity.idServer)));
+    last = await hs.requestToken(endpoint, kit.body(newIdentity()));
     if (last.response?.status === 429 || !last.response) return last;
   }
   throw new Error(`no 429 after ${MAX_REQUESTS} requests, though the profile says the server rate-limits requestToken (last answer: ${last?.response?.status})`);
@@ -31,6 +30,7 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       specRef: REF.rateLimiting,
       since: 'r0.4.0',
       needs: [kit.validates, 'rate-limited'],
+      exclusive: 'exhausts the server\'s rate limit, which other scenarios would meet',
       failsUnder: ['rate-limit-wrong-errcode', 'rate-limit-400'],
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);
@@ -44,6 +44,7 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       specRef: noted(REF.rateLimiting, `"Homeservers SHOULD include a Retry-After header", since ${release('v1.10')}`),
       since: 'v1.10',
       needs: [kit.validates, 'rate-limited'],
+      exclusive: 'exhausts the server\'s rate limit, which other scenarios would meet',
       failsUnder: ['rate-limit-no-retry'],
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);

@@ -35,7 +35,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
     specRef: refs(proxySection, REF.standardError),
     since: 'r0.4.0',
     needs,
-    ...(timeoutMs && { slow: true }),
+    ...(timeoutMs && { slow: "waits out the server's identity-service timeout" }),
     failsUnder: ['relay-error-500-plain'],
     async run(context) {
       const identity = await subject(context, kit, state);

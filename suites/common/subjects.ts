@@ -21,21 +21,18 @@ export async function subject(
   return { ...context.identity, clientSecret: `${context.identity.clientSecret}.again` };
 }
 
-// One bound address per server and medium, bound by the first scenario that needs it and
-// reused by the rest: scenarios that only need *some* bound address then cost one binding.
-const sharedBound = new Map<string, Promise<FreshIdentity>>();
-
-/** A bound address shared by the scenarios of this run, asked about with a new client_secret. */
-export async function sharedBoundSubject(
-  context: Pick<ScenarioContext, 'accounts' | 'identity' | 'target'>,
+/**
+ * A bound address from the run's pool, asked about with this scenario's client_secret: the
+ * scenarios that only need *some* bound address then share a few bindings, each holding one
+ * for as long as it runs.
+ */
+export async function pooledBoundSubject(
+  context: Pick<ScenarioContext, 'accounts' | 'identity' | 'pooledIdentity'>,
   kit: MediumKit,
 ): Promise<FreshIdentity> {
-  const key = `${context.target.url} ${kit.medium}`;
-  if (!sharedBound.has(key)) {
-    const identity = context.identity;
-    sharedBound.set(key, kit.bind(context, identity).then(() => identity));
-  }
-  const bound = await sharedBound.get(key)!;
+  const bound = await context.pooledIdentity(`bound ${kit.medium}`, async (fresh) => {
+    await kit.bind(context, fresh);
+  });
   return { ...bound, clientSecret: context.identity.clientSecret };
 }
 

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { exitCodeFor, summarise, toScenarioResult, type ScenarioResult, type Status } from '../../harness/report/results.js';
-import type { RawVerdict } from '../../harness/runner/run-vitest.js';
+import type { RawVerdict } from '../../harness/runner/run-scenarios.js';
 import type { Scenario } from '../../harness/model/scenario.js';
 import { ref } from '../../harness/model/spec-refs.js';
 
@@ -26,7 +26,7 @@ const exchange: Exchange = {
 };
 
 function verdict(status: RawVerdict['status'], extra: Partial<RawVerdict> = {}): RawVerdict {
-  return { id: scenario.id, status, durationMs: 17, exchanges: [exchange], observed: [], ...extra };
+  return { id: scenario.id, status, durationMs: 17, serverMs: 9, exchanges: [exchange], observed: [], ...extra };
 }
 
 const known = { status: 'fail' as const, reason: 'Synapse answers 200 for denied addresses', link: 'https://example.org/issue/1' };
@@ -43,6 +43,7 @@ describe('toScenarioResult', () => {
       specRef: 'v1.19 Client-Server API, §10.5.2',
       status: 'passed',
       durationMs: 17,
+      serverMs: 9,
       observed: ['answered 403'],
     });
   });

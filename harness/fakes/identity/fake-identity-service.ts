@@ -343,7 +343,7 @@ export class FakeIdentityService {
     }
     const request = recordRequest(req, body.bytes, Date.now());
     this.recorded.push(request);
-    const fault = this.faults.take(request.method, request.path);
+    const fault = this.faults.take(request);
     if (fault !== undefined) request.fault = fault;
     this.notifyWaiters(request);
 

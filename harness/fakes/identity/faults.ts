@@ -1,6 +1,7 @@
 // Faults a scenario injects to see how a homeserver copes with a misbehaving identity service.
 // This module only decides which fault a request gets; the server carries it out, since
 // `hang` and `reset` act on the connection.
+import type { RecordedRequest } from './recording.js';
 
 export type Fault =
   /** A well-formed Matrix error, e.g. 400 M_INVALID_EMAIL or 400 M_INVALID_ADDRESS. */
@@ -20,6 +21,11 @@ export interface FaultRule {
   method?: string;
   /** How many requests the rule applies to; unlimited when absent. */
   times?: number;
+  /**
+   * Only requests this accepts: a scenario's view scopes its faults to its own traffic, so
+   * that scenarios running side by side never take each other's faults.
+   */
+  scope?: (request: RecordedRequest) => boolean;
 }
 
 interface ArmedRule {
@@ -54,8 +60,8 @@ export class FaultBook {
   }
 
   /** The fault for this request, if any; consumes one use of the rule that matched. */
-  take(method: string, path: string): Fault | undefined {
-    const index = this.rules.findIndex(({ rule }) => matchesRule(rule, method, path));
+  take(request: RecordedRequest): Fault | undefined {
+    const index = this.rules.findIndex(({ rule }) => matchesRule(rule, request));
     const armed = this.rules[index];
     if (armed === undefined) return undefined;
     armed.remaining -= 1;
@@ -64,8 +70,10 @@ export class FaultBook {
   }
 }
 
-function matchesRule(rule: FaultRule, method: string, path: string): boolean {
+function matchesRule(rule: FaultRule, request: RecordedRequest): boolean {
+  const { method, path } = request;
   if (rule.method !== undefined && rule.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (rule.scope !== undefined && !rule.scope(request)) return false;
   if (rule.path === undefined) return true;
   // search() ignores a global regex's lastIndex, which test() would carry between requests.
   return typeof rule.path === 'string' ? path.endsWith(rule.path) : path.search(rule.path) !== -1;

@@ -83,6 +83,12 @@ export function mediaType(contentType: string | undefined): string | undefined {
   return type === '' ? undefined : type;
 }
 
+/** Both ways the spec says a service must accept: the Bearer header, and the deprecated query parameter. */
+export function accessTokenOf(request: RecordedRequest): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers['authorization'] ?? '');
+  return bearer?.[1] ?? request.query['access_token'];
+}
+
 export function isFormEncoded(contentType: string | undefined): boolean {
   return mediaType(contentType) === 'application/x-www-form-urlencoded';
 }

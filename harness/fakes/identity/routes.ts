@@ -14,7 +14,7 @@ import { API_BASES, VERSIONS_PATH, type ApiVersion } from './api-paths.js';
 import type { Handler, Reply, RouteContext } from './handler.js';
 import { MatrixError } from './matrix-error.js';
 import { isPlainObject, Params, type ParamEncoding } from './params.js';
-import { isFormEncoded, type RecordedRequest } from './recording.js';
+import { accessTokenOf, isFormEncoded, type RecordedRequest } from './recording.js';
 import type { IdentityState } from './state.js';
 import {
   bind,
@@ -117,12 +117,6 @@ export function dispatch(request: RecordedRequest, state: IdentityState, now: nu
 
 export function errorReply(error: MatrixError): Reply {
   return { status: error.status, body: error.toJSON() };
-}
-
-/** Both ways the spec says a service must accept: the Bearer header, and the deprecated query parameter. */
-function accessTokenOf(request: RecordedRequest): string | undefined {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers['authorization'] ?? '');
-  return bearer?.[1] ?? request.query['access_token'];
 }
 
 function paramsFor(source: ParamSource, request: RecordedRequest): Params {

@@ -27,6 +27,11 @@ export interface WaitForOptions {
    * never matches that previous mail again.
    */
   after?: number;
+  /**
+   * The addresses whose mail a timeout's explanation lists; default every mail. A scenario's
+   * view lists its own, so that its evidence is not buried under other scenarios' mail.
+   */
+  among?: readonly string[];
 }
 
 export interface ExpectQuietOptions {
@@ -139,7 +144,7 @@ export class MailSink {
    */
   waitFor(address: string, options: WaitForOptions = {}): Promise<CapturedMail> {
     const wanted = normalizeAddress(address);
-    const { timeoutMs = DEFAULT_WAIT_TIMEOUT_MS, count = 1, after } = options;
+    const { timeoutMs = DEFAULT_WAIT_TIMEOUT_MS, count = 1, after, among } = options;
     if (!Number.isInteger(count) || count < 1) return Promise.reject(new RangeError(`waitFor count must be a positive integer, got ${count}`));
     if (!isDuration(timeoutMs)) return Promise.reject(new RangeError(`waitFor timeoutMs must be between 0 and 2^31-1 ms, got ${timeoutMs}`));
 
@@ -155,7 +160,7 @@ export class MailSink {
     return new Promise<CapturedMail>((resolve, reject) => {
       this.watch(timeoutMs, (event) => {
         if (event === 'timeout') {
-          reject(new MailWaitTimeoutError(wanted, timeoutMs, this.explainTimeout(wanted, timeoutMs, count, after)));
+          reject(new MailWaitTimeoutError(wanted, timeoutMs, this.explainTimeout(wanted, timeoutMs, count, after, among)));
         } else if (event.kind === 'stopped') {
           reject(new MailSinkNotRunningError(`MailSink was stopped while waiting for mail to ${wanted}`));
         } else {
@@ -265,20 +270,30 @@ export class MailSink {
     for (const watcher of [...this.watchers]) watcher(event);
   }
 
-  private explainTimeout(address: string, timeoutMs: number, count: number, after: number | undefined): string {
+  private explainTimeout(
+    address: string,
+    timeoutMs: number,
+    count: number,
+    after: number | undefined,
+    among: readonly string[] | undefined,
+  ): string {
     const wanted = `${count === 1 ? 'a mail' : `${count} mails`}${after === undefined ? '' : ` received after ${iso(after)}`}`;
     const lines = [`Timed out after ${timeoutMs} ms waiting for mail to ${address} (wanted ${wanted}; its mailbox holds ${this.mailbox(address).length} in all).`];
-    if (this.captured.length === 0) {
-      lines.push('The sink received no mail at all.');
+    const listed = among?.map(normalizeAddress);
+    const toListed = (recipients: readonly string[]) => listed === undefined || recipients.some((to) => listed.includes(normalizeAddress(to)));
+    const captured = this.captured.filter((mail) => toListed(mail.envelopeTo));
+    const refusals = this.refusals.filter((refusal) => toListed(refusal.envelopeTo));
+    if (captured.length === 0) {
+      lines.push(listed === undefined ? 'The sink received no mail at all.' : `The sink received no mail to ${listed.join(', ')}.`);
     } else {
-      const shown = this.captured.slice(-MAILS_LISTED_IN_ERRORS);
-      const omitted = this.captured.length - shown.length;
-      lines.push(`The sink received ${this.captured.length} mail(s)${omitted > 0 ? `, the last ${shown.length} being` : ''}:`);
+      const shown = captured.slice(-MAILS_LISTED_IN_ERRORS);
+      const omitted = captured.length - shown.length;
+      lines.push(`The sink received ${captured.length} mail(s)${omitted > 0 ? `, the last ${shown.length} being` : ''}:`);
       for (const mail of shown) lines.push(`  - ${describeMail(mail)}`);
     }
-    if (this.refusals.length > 0) {
-      lines.push(`The sink refused ${this.refusals.length} delivery(ies):`);
-      for (const refusal of this.refusals.slice(-MAILS_LISTED_IN_ERRORS)) {
+    if (refusals.length > 0) {
+      lines.push(`The sink refused ${refusals.length} delivery(ies):`);
+      for (const refusal of refusals.slice(-MAILS_LISTED_IN_ERRORS)) {
         lines.push(`  - ${iso(refusal.refusedAt)} to ${refusal.envelopeTo.join(', ')} from ${refusal.envelopeFrom || '<>'}: ${refusal.reason}`);
       }
     }
