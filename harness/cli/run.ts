@@ -13,7 +13,7 @@ import { loadProfile, type Profile } from '../model/profile.js';
 import { writeReports } from '../report/reporters.js';
 import { exitCodeFor, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
 import { runModel } from '../report/run-model.js';
-import type { RunWatcher } from '../runner/events.js';
+import { NO_WATCHER, type RunWatcher } from '../runner/events.js';
 import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
 import type { Target } from '../runner/target.js';
 import { idFilter, type Scenario } from '../model/scenario.js';
@@ -66,7 +66,12 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
     const { target, server } = await resolveTarget(config, profile, { identityPort, smtpPort }, launched);
     out.log(`testing ${target.url} at spec ${target.spec} with profile ${profile.name}${expectationsName ? `, expectations ${expectationsName}` : ''}`);
 
-    const verdicts = await runScenarios(target, { concurrency: config.concurrency, ...(out.watcher && { watcher: out.watcher }) });
+    const watcher = out.watcher ?? NO_WATCHER;
+    const verdicts = await runScenarios(target, {
+      concurrency: config.concurrency,
+      // Said even with --quiet: it is why the rest of the run fails.
+      watcher: { ...watcher, targetLost: (reason) => (watcher.targetLost(reason), out.log(`${reason}; every scenario not finished fails with this reason`)) },
+    });
     const scenarios = judge(verdicts, config.only, expectations);
     const results = buildResults(target, server, scenarios, startedAt);
     const written = await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) });

@@ -101,6 +101,8 @@ export async function runScenarios(target: Target, options: RunOptions): Promise
 
   try {
     const runOne = async (scenario: Scenario): Promise<void> => {
+      // While the target is suspected, nothing new starts: it would only fail the same way.
+      await health.settled();
       if (stop.signal.aborted) {
         settle(scenario, { ...emptyVerdict(scenario.id), status: 'failed', reason: `not run: ${String(stop.signal.reason)}` });
         return;

@@ -55,7 +55,7 @@ export class TargetHealth {
     }
   }
 
-  /** Resolves when no confirmation is under way (for tests and the end of a run). */
+  /** Resolves when no confirmation is under way: the target is judged fine again, or lost. */
   settled(): Promise<void> {
     return this.checking ?? Promise.resolve();
   }

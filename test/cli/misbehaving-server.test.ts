@@ -88,3 +88,59 @@ describe.each<[Misbehaviour, RegExp]>([
     expect(run.stdout).toContain('FAIL  register-email/success');
   }, 30_000);
 });
+
+describe('a server that stops answering', () => {
+  const runAgainst = async (target: string, name: string, extra: string[] = []) => {
+    const results = join(dir, `${name}.json`);
+    const run = await runCli(['--homeserver', target, '--profile', profile, '--only', 'register-email/*', '--timeout', '500', '--results', results, ...extra]);
+    return { run, written: JSON.parse(readFileSync(results, 'utf8')) as Results };
+  };
+  const lostReasons = (written: Results) => written.scenarios.filter((s) => /stopped answering/.test(s.reason ?? ''));
+
+  test('hanging on every requestToken: the run says so, fails the rest with the reason, and exits 1', async () => {
+    misbehaviour = 'hang';
+    const { run, written } = await runAgainst(url, 'stalled');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/stopped answering: requests to POST \/_matrix\/client\/v3\/register\/email\/requestToken from \d+ scenarios timed out/);
+    // Those cut short or never started say why; none is passed off as skipped.
+    expect(written.scenarios.some((s) => s.status === 'failed' && /^(stopped|not run): the server stopped answering/.test(s.reason ?? ''))).toBe(true);
+    expect(written.scenarios.filter((s) => s.status === 'skipped' && /stopped/.test(s.reason ?? ''))).toEqual([]);
+  }, 60_000);
+
+  test('going away mid-run (connections refused): the rest fail with the reason', async () => {
+    const dying = createServer((req, res) => {
+      if (req.url === '/_matrix/client/versions') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ versions: ['v1.11'] }));
+        return;
+      }
+      dying.close();
+      dying.closeAllConnections();
+    });
+    await new Promise<void>((resolve) => dying.listen(0, '127.0.0.1', resolve));
+    const { run, written } = await runAgainst(`http://127.0.0.1:${(dying.address() as AddressInfo).port}`, 'dead');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/stopped answering: a request failed .* GET \/_matrix\/client\/versions then got no answer twice \(.*ECONNREFUSED/);
+    expect(lostReasons(written).length).toBeGreaterThan(1);
+  }, 60_000);
+
+  test('answering slowly is not mistaken for stopping', async () => {
+    const slow = createServer((req, res) => {
+      setTimeout(() => {
+        res.writeHead(req.url === '/_matrix/client/versions' ? 200 : 400, { 'content-type': 'application/json' });
+        res.end(req.url === '/_matrix/client/versions' ? JSON.stringify({ versions: ['v1.11'] }) : JSON.stringify({ errcode: 'M_UNKNOWN', error: 'slow no' }));
+      }, 300);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const { run, written } = await runAgainst(`http://127.0.0.1:${(slow.address() as AddressInfo).port}`, 'slow', ['--timeout', '2000']);
+      expect(run.stderr).not.toMatch(/stopped answering/);
+      expect(lostReasons(written)).toEqual([]);
+      // It answered every request, so the verdicts are its own: some pass (bad input refused), some fail.
+      expect(written.summary.passed).toBeGreaterThan(0);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  }, 120_000);
+});

@@ -1,7 +1,7 @@
 // The CLI contract (DESIGN.md): every flag, its environment fallback, and a one-line
 // UsageError (exit 2) for every bad value.
 import { describe, expect, test } from 'vitest';
-import { helpText, OPTIONS, parseConfig, UsageError } from '../../harness/cli/config.js';
+import { DEFAULT_CONCURRENCY, helpText, OPTIONS, parseConfig, UsageError } from '../../harness/cli/config.js';
 
 /** The UsageError `argv` (and `env`) give; fails when they give none. */
 function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
@@ -19,7 +19,7 @@ function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
 
 describe('parseConfig: flags', () => {
   test('defaults', () => {
-    expect(parseConfig([])).toEqual({ quick: false, updateExpectations: false, timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false });
+    expect(parseConfig([])).toEqual({ quick: false, concurrency: DEFAULT_CONCURRENCY, quiet: false, updateExpectations: false, timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false });
   });
 
   test('each flag is parsed into its setting', () => {
@@ -35,6 +35,8 @@ describe('parseConfig: flags', () => {
       '--only', 'register-email/*',
       '--timeout', '2500',
       '--max-body', '4096',
+      '--concurrency', '3',
+      '--quiet',
       '--help',
       '--version',
     ]);
@@ -51,6 +53,8 @@ describe('parseConfig: flags', () => {
       only: 'register-email/*',
       timeoutMs: 2500,
       maxBodyBytes: 4096,
+      concurrency: 3,
+      quiet: true,
       quick: false,
       updateExpectations: false,
       help: true,
@@ -131,6 +135,7 @@ describe('parseConfig: bad input is a one-line UsageError', () => {
     ['port 80.5', ['--smtp-port', '80.5'], /"80\.5" is not a port number/],
     ['timeout 0', ['--timeout', '0'], /--timeout: "0" is not a positive whole number/],
     ['max-body -1', ['--max-body=-1'], /--max-body: "-1" is not a positive whole number/],
+    ['concurrency 0', ['--concurrency', '0'], /--concurrency: "0" is not a positive whole number/],
     ['an unknown spec version', ['--spec', 'v2.0'], /--spec: "v2\.0" is not a spec version this suite knows \(r0\.4\.0, .*v1\.19\)/],
     ['an unknown launch target', ['--launch', 'conduit'], /--launch: "conduit" cannot be launched \(choose synapse, dendrite/],
     ['an unknown flag', ['--verbose'], /unknown argument "--verbose"/],

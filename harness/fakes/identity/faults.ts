@@ -1,17 +1,10 @@
 // Faults a scenario injects to see how a homeserver copes with a misbehaving identity service.
 // This module only decides which fault a request gets; the server carries it out, since
 // `hang` and `reset` act on the connection.
+import type { Fault } from './fault.js';
 import type { RecordedRequest } from './recording.js';
 
-export type Fault =
-  /** A well-formed Matrix error, e.g. 400 M_INVALID_EMAIL or 400 M_INVALID_ADDRESS. */
-  | { kind: 'matrix-error'; status: number; errcode: string; error?: string }
-  /** A bare status, e.g. a 500 with an HTML body from a broken proxy. */
-  | { kind: 'status'; status: number; body?: string; contentType?: string }
-  /** Accept the request and never answer (until stop()). */
-  | { kind: 'hang' }
-  /** Drop the connection without answering. */
-  | { kind: 'reset' };
+export type { Fault } from './fault.js';
 
 export interface FaultRule {
   fault: Fault;

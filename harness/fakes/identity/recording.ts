@@ -2,7 +2,7 @@
 // routing, authentication or fault, so a scenario can assert on it whatever was answered.
 
 import type { IncomingMessage } from 'node:http';
-import type { Fault } from './faults.js';
+import type { Fault } from './fault.js';
 
 export interface RecordedRequest {
   method: string;

@@ -2,7 +2,7 @@
 // decoded content (homeservers send multipart mails with base64 bodies, so the raw text is
 // useless to search), and the validation link already picked apart for the scenarios.
 
-import { simpleParser, type AddressObject, type EmailAddress } from 'mailparser';
+import type { AddressObject, EmailAddress } from 'mailparser';
 import type { ReceivedMessage } from './smtp-listener.js';
 import { extractLinks, findValidationLink, readValidationParams } from './validation-link.js';
 
@@ -35,6 +35,8 @@ export interface CapturedMail {
 }
 
 export async function parseCapturedMail(message: ReceivedMessage): Promise<CapturedMail> {
+  // Loaded with the first mail, not at start: it is a tenth of a second of a short run's start.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(message.raw, { skipTextToHtml: true, skipImageLinks: true });
   const text = parsed.text ?? '';
   const html = parsed.html === false ? undefined : parsed.html;
