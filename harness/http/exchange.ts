@@ -1,5 +1,5 @@
 // One request and what came back: the evidence a verdict rests on. Kept as plain data so
-// it can cross from a Vitest worker to the reporters and into the results file.
+// it can go to the reporters and into the results file as it is.
 
 export interface ExchangeRequest {
   method: string;

@@ -14,7 +14,7 @@ function cell(text: string): string {
 function applicability(scenario: Scenario): string {
   const versions = scenario.until ? `${scenario.since} to ${scenario.until}` : `${scenario.since}+`;
   const needs = (scenario.needs ?? []).map((need) => `\`${need}\``).join(', ');
-  return [versions, needs, scenario.slow ? 'slow' : ''].filter(Boolean).join('; ');
+  return [versions, needs, scenario.slow ? 'slow' : '', scenario.exclusive ? 'runs alone' : ''].filter(Boolean).join('; ');
 }
 
 export function formatCatalogue(suites: readonly Suite[] = SUITES): string {

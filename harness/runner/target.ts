@@ -1,7 +1,7 @@
 import type { Profile } from '../model/profile.js';
 import type { SpecVersion } from '../model/spec-versions.js';
 
-/** Everything a Vitest worker needs to know about the run; plain data, sent by `provide`. */
+/** Everything the runner needs to know about the target; plain data. */
 export interface Target {
   url: string;
   spec: SpecVersion;

@@ -70,7 +70,7 @@ async function inTurn<T>(run: () => Promise<T>): Promise<T> {
 }
 
 let runs = 0;
-function runAgainstReference(setup: Setup, faults: Fault[], only?: string): Promise<{ code: number | null; results: Results; output: string }> {
+function runAgainstReference(setup: Setup, faults: Fault[], only?: string, extra: string[] = []): Promise<{ code: number | null; results: Results; output: string }> {
   return inTurn(async () => {
     const identityPort = await freePort();
     const smtpPort = await freePort();
@@ -85,6 +85,7 @@ function runAgainstReference(setup: Setup, faults: Fault[], only?: string): Prom
         '--shared-secret', hs.registrationSharedSecret,
         '--expectations', noExpectations, '--results', resultsFile,
         ...(only === undefined ? [] : ['--only', only]),
+        ...extra,
       ]);
       return { code: run.code, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as Results, output: run.stdout + run.stderr };
     } finally {
@@ -108,14 +109,20 @@ describe('the catalogue declares its failure cases', () => {
   });
 });
 
-describe.concurrent('a conformant server passes the whole catalogue', () => {
+// At the default concurrency and one at a time: the verdicts must not depend on what runs beside.
+describe.concurrent('a conformant server passes the whole catalogue, side by side and one at a time', () => {
   test.each(SETUPS.map((setup) => [setup.name, setup] as const))('under %s', async (_name, setup) => {
     const applicable = SCENARIOS.filter((s) => appliesUnder(s, setup)).map((s) => s.id);
-    const { code, results, output } = await runAgainstReference(setup, [], setup.onlyNeeding && onlyPattern(applicable));
-    expect(code, output.slice(-4000)).toBe(0);
-    expect(results.scenarios.filter((s) => s.status === 'failed')).toEqual([]);
-    // Passing by being skipped proves nothing: whatever applies must have run and passed.
-    expect(results.scenarios.filter((s) => s.status === 'passed').map((s) => s.id)).toEqual(applicable);
+    const only = setup.onlyNeeding && onlyPattern(applicable);
+    const [together, inTurn] = await Promise.all([runAgainstReference(setup, [], only), runAgainstReference(setup, [], only, ['--concurrency', '1'])]);
+    for (const { code, results, output } of [together, inTurn]) {
+      expect(code, output.slice(-4000)).toBe(0);
+      expect(results.scenarios.filter((s) => s.status === 'failed')).toEqual([]);
+      // Passing by being skipped proves nothing: whatever applies must have run and passed.
+      expect(results.scenarios.filter((s) => s.status === 'passed').map((s) => s.id)).toEqual(applicable);
+    }
+    const statuses = (results: Results) => results.scenarios.map((s) => `${s.id} ${s.status}`);
+    expect(statuses(inTurn.results)).toEqual(statuses(together.results));
   }, RUN_TIMEOUT_MS);
 });
 
