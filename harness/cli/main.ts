@@ -7,11 +7,12 @@ import { freePort } from '../launch/child-process.js';
 import { defaultProfileName, isLaunchable, LAUNCHABLE, launchHomeserver } from '../../servers/index.js';
 import { UsageError } from '../tool/usage-error.js';
 import { loadProfile, ProfileError } from '../model/profile.js';
-import { runConformance } from './run.js';
+import { progressDisplay } from './progress.js';
+import { runConformance, type RunOutput } from './run.js';
 import { UnreachableError } from '../target/probe.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
 
-const out = {
+const out: RunOutput = {
   log: (line: string) => process.stderr.write(`${line}\n`),
   report: (text: string) => process.stdout.write(`${text}\n`),
 };
@@ -65,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
     out.report(TOOL_VERSION);
     return 0;
   }
-  return (await runConformance(config, out)).exitCode;
+  if (config.quiet) return (await runConformance(config, out)).exitCode;
+  // Progress and the run's own lines share stderr: the display keeps them apart.
+  const progress = progressDisplay({ stream: process.stderr });
+  return (await runConformance(config, { ...out, log: progress.log, watcher: progress })).exitCode;
 }
 
 main(process.argv.slice(2)).then(

@@ -11,7 +11,8 @@ export interface ScenarioStarted {
 export interface ScenarioFinished {
   id: string;
   endpoint: EndpointKey;
-  status: 'passed' | 'failed' | 'skipped';
+  /** As the runner saw it, or, where the run knows the server's expectations, as judged by them. */
+  status: 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
   durationMs: number;
 }
 

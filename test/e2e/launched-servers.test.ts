@@ -16,8 +16,10 @@ import { runCli } from '../cli/run-cli.js';
 const RUN_TIMEOUT_MS = 20 * 60_000;
 const RESULTS_DIR = packagePath('results');
 
-const RUNS: ReadonlyArray<{ launch: string; profile: string; only?: string }> = [
+const RUNS: ReadonlyArray<{ launch: string; profile: string; only?: string; name?: string; extra?: string[] }> = [
   { launch: 'synapse', profile: 'synapse' },
+  // The verdicts must not depend on what runs beside: compared with the run above below.
+  { launch: 'synapse', profile: 'synapse', name: 'synapse-one-at-a-time', extra: ['--concurrency', '1'] },
   { launch: 'synapse', profile: 'synapse-privacy' },
   // Synapse's default rate limits refuse most other scenarios' requests: only its own.
   { launch: 'synapse', profile: 'synapse-ratelimited', only: '*/rate-limit*' },
@@ -30,15 +32,15 @@ const validateResults = (() => {
   return ajv.compile(JSON.parse(readFileSync(packagePath('docs', 'results.schema.json'), 'utf8')));
 })();
 
-describe.each(RUNS)('$profile, launched', ({ launch, profile, only }) => {
-  const resultsFile = join(RESULTS_DIR, `${profile}.json`);
+describe.each(RUNS.map((run) => ({ ...run, name: run.name ?? run.profile })))('$name, launched', ({ launch, profile, only, name, extra = [] }) => {
+  const resultsFile = join(RESULTS_DIR, `${name}.json`);
   const selected = [...ALL_SCENARIOS.keys()].filter(idFilter(only));
   const known = loadExpectations(expectationsPath(profile), new Set(ALL_SCENARIOS.keys()));
   let results: Results;
 
   test('exits 0: every failure is a known deviation listed with its reason', async () => {
     mkdirSync(RESULTS_DIR, { recursive: true });
-    const args = ['--launch', launch, '--profile', profile, '--results', resultsFile, ...(only ? ['--only', only] : [])];
+    const args = ['--launch', launch, '--profile', profile, '--results', resultsFile, ...(only ? ['--only', only] : []), ...extra];
     const run = await runCli(args);
     results = JSON.parse(readFileSync(resultsFile, 'utf8')) as Results;
     expect(run.code, `${run.stdout.slice(-6000)}\n${run.stderr.slice(-2000)}`).toBe(0);
@@ -69,6 +71,12 @@ describe('what the synapse run proves', () => {
     const inUse = results().scenarios.find((s) => s.id === 'register-email/in-use');
     expect(inUse?.status).toBe('passed');
     expect(inUse?.observed?.join()).toMatch(/answered as allowed/);
+  });
+
+  test('run one scenario at a time, every scenario has the status it had side by side', () => {
+    const inTurn = JSON.parse(readFileSync(join(RESULTS_DIR, 'synapse-one-at-a-time.json'), 'utf8')) as Results;
+    const statuses = (run: Results) => run.scenarios.map((s) => `${s.id} ${s.status}`);
+    expect(statuses(inTurn)).toEqual(statuses(results()));
   });
 
   test('without the expectations file, a known deviation fails the run (exit 1)', async () => {
