@@ -15,6 +15,7 @@ import { NO_WATCHER, type RunWatcher } from './events.js';
 import { IdentityPool } from './identity-pool.js';
 import { openContext, type RunResources } from './scenario-context.js';
 import type { Target } from './target.js';
+import { UsageError } from '../tool/usage-error.js';
 import { TargetHealth } from './target-health.js';
 
 export interface RawVerdict {
@@ -78,7 +79,13 @@ export async function runScenarios(target: Target, options: RunOptions): Promise
   // calls them on requests of its own.
   const is = new FakeIdentityService({ port: target.identityPort, tls: target.identityTls });
   const mail = new MailSink({ port: target.smtpPort });
-  await Promise.all([is.start(), mail.start()]);
+  const starting = await Promise.allSettled([is.start(), mail.start()]);
+  const refused = starting.find((outcome) => outcome.status === 'rejected');
+  if (refused) {
+    await Promise.all([is.stop(), mail.stop()]);
+    // Nearly always a port given with --identity-port or --smtp-port that something else holds.
+    throw new UsageError(String((refused.reason as Error).message ?? refused.reason));
+  }
   const stop = new AbortController();
   const health = new TargetHealth({
     url: target.url,
@@ -124,22 +131,20 @@ async function runScenario(scenario: Scenario, run: RunResources, lost: Promise<
   const started = performance.now();
   watcher.started({ id: scenario.id, endpoint: scenario.endpoint, at: Date.now() });
   const opened = openContext(scenario, run);
+  type Outcome = { finished: boolean; error?: unknown };
+  const ran: Promise<Outcome> = Promise.resolve()
+    .then(() => scenario.run(opened.context))
+    .then(
+      () => ({ finished: true }),
+      (error: unknown) => ({ finished: true, error }),
+    );
   let timer: NodeJS.Timeout | undefined;
-  let outcome: { finished: boolean; error?: unknown };
-  try {
-    outcome = await Promise.race([
-      scenario.run(opened.context).then(
-        () => ({ finished: true }),
-        (error: unknown) => ({ finished: true, error }),
-      ),
-      new Promise<{ finished: boolean; error: unknown }>((resolve) => {
-        timer = setTimeout(() => resolve({ finished: false, error: new Error(`the scenario did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`) }), SCENARIO_TIMEOUT_MS);
-      }),
-      lost.then((reason) => ({ finished: false, error: new Error(`stopped: ${reason}`) })),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const timedOut = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(() => resolve({ finished: false, error: new Error(`the scenario did not finish within ${SCENARIO_TIMEOUT_MS / 1000} s`) }), SCENARIO_TIMEOUT_MS);
+  });
+  const stopped = lost.then((reason): Outcome => ({ finished: false, error: new Error(`stopped: ${reason}`) }));
+  const outcome = await Promise.race([ran, timedOut, stopped]);
+  clearTimeout(timer);
   await opened.close(outcome.finished);
   const { evidence } = opened;
   const base = {

@@ -1,6 +1,8 @@
 // Bad input to the tool: one clear line on stderr and the documented exit code.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -94,4 +96,23 @@ describe('launch --help prints the help and launches nothing', () => {
       expect(run.stderr).toBe('');
     },
   );
+});
+
+test('a --identity-port that something else holds exits 2, naming the port', async () => {
+  const holder = createServer();
+  const homeserver = createHttpServer((_, res) => res.end(JSON.stringify({ versions: ['v1.11'] })));
+  await Promise.all([
+    new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve)),
+    new Promise<void>((resolve) => homeserver.listen(0, '127.0.0.1', resolve)),
+  ]);
+  try {
+    const held = (holder.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${(homeserver.address() as AddressInfo).port}`;
+    const run = await runCli(['--homeserver', url, '--profile', 'synapse', '--identity-port', String(held)]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^matrix-3pid-conformance: fake identity service could not listen on 127\\.0\\.0\\.1:${held}: .*EADDRINUSE`));
+  } finally {
+    holder.close();
+    homeserver.close();
+  }
 });
