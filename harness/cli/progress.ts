@@ -3,6 +3,7 @@
 // with what it waits for. Off a terminal (CI logs), plain lines: one per endpoint as its
 // last scenario finishes, and a status line whenever 10 s passed without one.
 import type { EndpointKey } from '../model/endpoints.js';
+import { FAILING } from '../report/status.js';
 import type { RunWatcher, ScenarioFinished } from '../runner/events.js';
 
 export interface ProgressStream {
@@ -103,7 +104,7 @@ export function progressDisplay({ stream, now = Date.now, every = realInterval }
     finished(scenario: ScenarioFinished) {
       running.delete(scenario.id);
       done += 1;
-      if (scenario.status === 'failed' || scenario.status === 'unexpected-pass') failed += 1;
+      if (FAILING.includes(scenario.status)) failed += 1;
       const tally = endpoints.get(scenario.endpoint);
       if (!tally) return draw();
       tally.finished += 1;

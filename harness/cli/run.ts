@@ -11,9 +11,9 @@ import { defaultProfileName, launchHomeserver } from '../../servers/index.js';
 import { builtInFile } from '../tool/server-folders.js';
 import { loadProfile, type Profile } from '../model/profile.js';
 import { writeReports } from '../report/reporters.js';
-import { exitCodeFor, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
+import { exitCodeFor, judgedStatus, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
 import { runModel } from '../report/run-model.js';
-import { NO_WATCHER, type RunWatcher, type ScenarioFinished } from '../runner/events.js';
+import { NO_WATCHER, type RunWatcher } from '../runner/events.js';
 import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
 import type { Target } from '../runner/target.js';
 import { idFilter, type Scenario } from '../model/scenario.js';
@@ -73,7 +73,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       watcher: {
         ...watcher,
         // Progress counts what will count in the report: a known failure is not a failure.
-        finished: (scenario) => watcher.finished({ ...scenario, status: judged(scenario.status, expectations.has(scenario.id)) }),
+        finished: (scenario) => watcher.finished({ ...scenario, status: judgedStatus(scenario.status, expectations.has(scenario.id)) }),
         targetLost: (reason) => (watcher.targetLost(reason), out.log(`${reason}; every scenario not finished fails with this reason`)),
       },
     });
@@ -92,11 +92,6 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
 }
 
 type Server = Results['target']['server'];
-
-function judged(status: ScenarioFinished['status'], known: boolean): ScenarioFinished['status'] {
-  if (!known) return status;
-  return status === 'failed' ? 'expected-failure' : status === 'passed' ? 'unexpected-pass' : status;
-}
 
 /** The target as the scenarios see it: reached (probed for its spec versions), launched or not. */
 async function resolveTarget(

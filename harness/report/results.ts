@@ -37,15 +37,19 @@ export interface Results {
   scenarios: ScenarioResult[];
 }
 
+/** The status a raw verdict has once the server's known failures are taken into account. */
+export function judgedStatus(status: Status, known: boolean): Status {
+  if (!known) return status;
+  return status === 'failed' ? 'expected-failure' : status === 'passed' ? 'unexpected-pass' : status;
+}
+
 /** Joins a raw verdict with its definition and the server's known failures. */
 export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expectation: Expectation | undefined): ScenarioResult {
-  let status: Status = verdict.status;
+  const status = judgedStatus(verdict.status, expectation !== undefined);
   let reason = verdict.reason;
-  if (expectation && verdict.status === 'failed') {
-    status = 'expected-failure';
+  if (expectation && status === 'expected-failure') {
     reason = `known failure: ${expectation.reason}${expectation.link ? ` (${expectation.link})` : ''}\n${verdict.reason ?? ''}`;
-  } else if (expectation && verdict.status === 'passed') {
-    status = 'unexpected-pass';
+  } else if (expectation && status === 'unexpected-pass') {
     reason = `listed as a known failure (${expectation.reason}), but passed: remove it from the expectations file`;
   }
   const failedAtAll = verdict.status === 'failed';

@@ -1,6 +1,7 @@
 // What the runner tells whoever watches a run while it goes (the live progress line, a
 // benchmark): plain calls, in the order things happen, never awaited.
 import type { EndpointKey } from '../model/endpoints.js';
+import type { Status } from '../report/status.js';
 
 export interface ScenarioStarted {
   id: string;
@@ -11,8 +12,8 @@ export interface ScenarioStarted {
 export interface ScenarioFinished {
   id: string;
   endpoint: EndpointKey;
-  /** As the runner saw it, or, where the run knows the server's expectations, as judged by them. */
-  status: 'passed' | 'failed' | 'skipped' | 'expected-failure' | 'unexpected-pass';
+  /** As the runner saw it (passed, failed, skipped), or as the server's expectations judge it. */
+  status: Status;
   durationMs: number;
 }
 
