@@ -21,16 +21,45 @@ export const SERVERS = [
   DOCKER_TUWUNEL,
 ] as const satisfies readonly LaunchableServer[];
 
-export type Launchable = (typeof SERVERS)[number]['name'];
+type BaseName = (typeof SERVERS)[number]['name'];
 
-export const LAUNCHABLE: readonly Launchable[] = SERVERS.map((server) => server.name);
+/** As --launch names a server: its registry name, or `name@VERSION` where the entry takes versions. */
+export type Launchable = BaseName | `${BaseName}@${string}`;
+
+export const LAUNCHABLE: readonly BaseName[] = SERVERS.map((server) => server.name);
+
+/** The entries that launch any release by `name@VERSION`. */
+export const VERSIONED: readonly BaseName[] = SERVERS.filter((server) => 'versions' in server).map((server) => server.name);
+
+/** The registry entry and the release a --launch name asks for; undefined when it names none. */
+export function parseLaunchable(name: string): { server: LaunchableServer; version?: string } | undefined {
+  const at = name.indexOf('@');
+  const base = at === -1 ? name : name.slice(0, at);
+  const server = SERVERS.find((entry) => entry.name === base);
+  if (!server) return undefined;
+  if (at === -1) return { server };
+  const version = name.slice(at + 1);
+  return server.versions?.pattern.test(version) ? { server, version } : undefined;
+}
 
 export function isLaunchable(name: string): name is Launchable {
-  return (LAUNCHABLE as readonly string[]).includes(name);
+  return parseLaunchable(name) !== undefined;
+}
+
+/** Why a --launch name is refused, in words for the one-line error. */
+export function whyNotLaunchable(name: string): string {
+  const base = name.split('@')[0]!;
+  const server = SERVERS.find((entry) => entry.name === base);
+  if (!server) {
+    const versioned = SERVERS.flatMap((entry) => (entry.versions ? [`${entry.name}@${entry.versions.example}`] : []));
+    return `"${name}" cannot be launched (choose ${[...LAUNCHABLE, ...versioned].join(', ')})`;
+  }
+  if (!server.versions) return `"${name}": ${base} is launched at its pinned release only`;
+  return `"${name}": not a ${base} release number (e.g. ${base}@${server.versions.example})`;
 }
 
 export function launchableServer(name: Launchable): LaunchableServer {
-  return SERVERS.find((server) => server.name === name)!;
+  return parseLaunchable(name)!.server;
 }
 
 /** The profile (and built-in expectations) of a launched server when none is named: its family's. */
@@ -39,5 +68,6 @@ export function defaultProfileName(name: Launchable): string {
 }
 
 export function launchHomeserver(name: Launchable, options: LaunchOptions, profile: Profile): Promise<LaunchedHomeserver> {
-  return launchServer(launchableServer(name), options, profile);
+  const { server, version } = parseLaunchable(name)!;
+  return launchServer(server, { ...options, ...(version && { version }) }, profile);
 }

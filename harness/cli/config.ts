@@ -2,7 +2,7 @@
 // --help text all come from this table.
 import { isSpecVersion, SPEC_VERSIONS, type SpecVersion } from '../model/spec-versions.js';
 import { UsageError } from '../tool/usage-error.js';
-import { isLaunchable, LAUNCHABLE, type Launchable } from '../../servers/index.js';
+import { isLaunchable, LAUNCHABLE, VERSIONED, whyNotLaunchable, type Launchable } from '../../servers/index.js';
 
 export { LAUNCHABLE, type Launchable } from '../../servers/index.js';
 export { UsageError } from '../tool/usage-error.js';
@@ -45,7 +45,7 @@ interface OptionSpec {
 
 export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--homeserver', key: 'homeserver', kind: 'url', env: 'MATRIX_3PID_HOMESERVER', value: 'URL', describe: 'Base URL of the homeserver under test (e.g. http://localhost:8008).' },
-  { flag: '--launch', key: 'launch', kind: 'launch', env: 'MATRIX_3PID_LAUNCH', value: 'SERVER', describe: `Launch this homeserver on loopback, configured for the suite, and test it: ${LAUNCHABLE.join(', ')} (docker:* in a container, where a Docker engine answers). The default when no --homeserver is given.` },
+  { flag: '--launch', key: 'launch', kind: 'launch', env: 'MATRIX_3PID_LAUNCH', value: 'SERVER', describe: `Launch this homeserver on loopback, configured for the suite, and test it: ${LAUNCHABLE.join(', ')} (docker:* in a container, where a Docker engine answers)${VERSIONED.length ? `; ${VERSIONED.map((name) => `${name}@VERSION`).join(', ')} for another release` : ''}. The default when no --homeserver is given.` },
   { flag: '--profile', key: 'profile', kind: 'string', env: 'MATRIX_3PID_PROFILE', value: 'NAME|PATH', describe: 'How the target is configured: a profile in servers/*/profiles/ or a JSON file. Defaults to the launched server\'s profile.' },
   { flag: '--spec', key: 'spec', kind: 'spec', env: 'MATRIX_3PID_SPEC', value: 'VERSION', describe: `Spec version to test against (${SPEC_VERSIONS[0]} … ${SPEC_VERSIONS.at(-1)}). Default: the newest the server advertises in /versions.` },
   { flag: '--identity-port', key: 'identityPort', kind: 'port', env: 'MATRIX_3PID_IDENTITY_PORT', value: 'N', describe: 'Port for the fake identity service (the one the target was configured with). Default: a free port.' },
@@ -92,7 +92,7 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
       if (!isSpecVersion(raw)) throw fail(`"${raw}" is not a spec version this suite knows (${SPEC_VERSIONS.join(', ')})`);
       return raw;
     case 'launch':
-      if (!isLaunchable(raw)) throw fail(`"${raw}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
+      if (!isLaunchable(raw)) throw fail(whyNotLaunchable(raw));
       return raw;
     case 'string':
       if (raw === '') throw fail('needs a value');
@@ -160,6 +160,7 @@ export function helpText(version: string): string {
     '  matrix-3pid-conformance [--launch synapse] [options]          launch a homeserver and test it',
     '  matrix-3pid-conformance --homeserver URL --profile P [options] test a running homeserver',
     '  matrix-3pid-conformance launch synapse                          keep a configured homeserver running for repeated runs',
+    '  matrix-3pid-conformance stale-expectations FILE RESULTS.json... list expectations entries whose releases none of the runs tested (exit 1 if any)',
     '',
     'Options:',
     ...rows,

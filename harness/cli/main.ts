@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
 // otherwise the run's own exit code.
-import { ExpectationsError } from '../report/expectations.js';
+import { readFileSync } from 'node:fs';
+import { ExpectationsError, readExpectations, staleEntries } from '../report/expectations.js';
+import type { Results } from '../report/results.js';
 import { helpText, parseConfig, type Config } from './config.js';
 import { freePort } from '../launch/child-process.js';
-import { defaultProfileName, isLaunchable, LAUNCHABLE, launchHomeserver } from '../../servers/index.js';
+import { defaultProfileName, isLaunchable, LAUNCHABLE, launchHomeserver, whyNotLaunchable } from '../../servers/index.js';
 import { UsageError } from '../tool/usage-error.js';
 import { loadProfile, ProfileError } from '../model/profile.js';
 import { progressDisplay } from './progress.js';
-import { runConformance, type RunOutput } from './run.js';
+import { ALL_SCENARIOS, expectationsPath, runConformance, type RunOutput } from './run.js';
 import { UnreachableError } from '../target/probe.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
 
@@ -19,9 +21,7 @@ const out: RunOutput = {
 
 /** `launch synapse`: a configured server in the foreground, for an edit-run loop. */
 async function keepLaunched(name: string, config: Config): Promise<number> {
-  if (!isLaunchable(name)) {
-    throw new UsageError(`launch: "${name}" cannot be launched (choose ${LAUNCHABLE.join(', ')})`);
-  }
+  if (!isLaunchable(name)) throw new UsageError(`launch: ${whyNotLaunchable(name)}`);
   const identityPort = config.identityPort ?? (await freePort());
   const smtpPort = config.smtpPort ?? (await freePort());
   const profile = loadProfile(config.profile ?? defaultProfileName(name));
@@ -44,7 +44,26 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
   return signal === 'SIGINT' ? 130 : 143;
 }
 
+/** `stale-expectations FILE RESULTS.json...`: entries whose releases none of the runs tested. */
+function staleExpectations(args: string[]): number {
+  const [file, ...resultsFiles] = args;
+  if (!file || resultsFiles.length === 0) throw new UsageError('stale-expectations needs an expectations file and at least one results file');
+  const book = readExpectations(expectationsPath(file), new Set(ALL_SCENARIOS.keys()));
+  const versions = resultsFiles.map((path) => {
+    try {
+      return (JSON.parse(readFileSync(path, 'utf8')) as Results).target.server.version;
+    } catch (error) {
+      throw new UsageError(`stale-expectations: ${path} is not a readable results file (${(error as Error).message.split('\n')[0]})`);
+    }
+  });
+  const stale = staleEntries(book, versions);
+  for (const { id, versions: range } of stale) out.report(`stale: ${id} holds for ${range}, which none of the runs (${[...new Set(versions)].join(', ')}) is`);
+  if (stale.length === 0) out.report(`no stale entries: every ranged entry holds for one of ${[...new Set(versions)].join(', ')}`);
+  return stale.length === 0 ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'stale-expectations') return staleExpectations(argv.slice(1));
   if (argv[0] === 'launch') {
     const [name, ...rest] = argv.slice(1);
     const named = name !== undefined && !name.startsWith('--');

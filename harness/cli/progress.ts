@@ -54,7 +54,7 @@ export function progressDisplay({ stream, now = Date.now, every = realInterval }
       const [id, { since, waiting }] = slowest;
       parts.push(`slowest: ${id} (${seconds(now() - since)})${waiting ? `, ${waiting}` : ''}`);
     }
-    return parts.join(', ');
+    return printable(parts.join(', '));
   };
   const clear = () => {
     if (tty && drawn) stream.write('\r\x1b[K');
@@ -123,6 +123,12 @@ export function progressDisplay({ stream, now = Date.now, every = realInterval }
     },
     log: line,
   };
+}
+
+/** The status line quotes what scenarios wait for: no control character in it may reach the terminal. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x1f\x7f]/g, ' ');
 }
 
 function realInterval(callback: () => void, ms: number): { stop(): void } {

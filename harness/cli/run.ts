@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SUITES } from '../../suites/index.js';
 import type { Config } from './config.js';
-import { formatExpectations, loadExpectations, updatedExpectations, type Expectation } from '../report/expectations.js';
+import { applying, formatExpectations, readExpectations, updatedExpectations, type Expectation, type ExpectationBook } from '../report/expectations.js';
 import { freePort } from '../launch/child-process.js';
 import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
 import { defaultProfileName, launchHomeserver } from '../../servers/index.js';
@@ -47,11 +47,12 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
   const launch = config.homeserver ? undefined : (config.launch ?? 'synapse');
   const profile = loadProfile(config.profile ?? defaultProfileName(launch!));
   // A launched server's known deviations apply unless the caller names other ones.
-  const expectationsName = config.expectations ?? (launch && builtInExpectations(profile.name, launch));
+  const expectationsName = config.expectations ?? (launch && builtInExpectations(profile.name, defaultProfileName(launch)));
   const expectationsFile = expectationsName ? expectationsPath(expectationsName) : undefined;
-  const expectations: Map<string, Expectation> =
+  // Read (and so checked) before a launch that may take minutes; applied once the release is known.
+  const book: ExpectationBook =
     expectationsFile && !(config.updateExpectations && !existsSync(expectationsFile))
-      ? loadExpectations(expectationsFile, new Set(ALL_SCENARIOS.keys()))
+      ? readExpectations(expectationsFile, new Set(ALL_SCENARIOS.keys()))
       : new Map();
   const identityPort = config.identityPort ?? (await freePort());
   const smtpPort = config.smtpPort ?? (await freePort());
@@ -64,6 +65,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
       out.log(`${launched.name} ${launched.version} is up at ${launched.url}`);
     }
     const { target, server } = await resolveTarget(config, profile, { identityPort, smtpPort }, launched);
+    const expectations = applying(book, server.version);
     out.log(`testing ${target.url} at spec ${target.spec} with profile ${profile.name}${expectationsName ? `, expectations ${expectationsName}` : ''}`);
 
     const watcher = out.watcher ?? NO_WATCHER;
@@ -82,7 +84,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
     const written = await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) });
     for (const line of written) out.log(line);
     if (config.updateExpectations && expectationsFile) {
-      await rewriteExpectations(expectationsFile, expectations, results, out);
+      await rewriteExpectations(expectationsFile, book, results, out);
       return { exitCode: 0, results };
     }
     return { exitCode: exitCodeFor(results.summary), results };
@@ -152,8 +154,8 @@ function buildResults(target: Target, server: Server, scenarios: ScenarioResult[
 }
 
 /** `--update-expectations`: the file rewritten from this run's failures. */
-async function rewriteExpectations(file: string, previous: ReadonlyMap<string, Expectation>, results: Results, out: RunOutput): Promise<void> {
-  const updated = updatedExpectations(previous, results.scenarios);
+async function rewriteExpectations(file: string, previous: ExpectationBook, results: Results, out: RunOutput): Promise<void> {
+  const updated = updatedExpectations(previous, results.scenarios, results.target.server.version);
   const { server } = results.target;
   const header = `Known failures of ${server.name} ${server.version} (profile ${results.profile}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
   await writeFile(file, formatExpectations(updated, header));

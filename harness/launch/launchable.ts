@@ -10,6 +10,8 @@ export interface LaunchOptions {
   identityPort: number;
   smtpPort: number;
   log?: (line: string) => void;
+  /** A release other than the pinned one (`--launch synapse@1.120.0`), where the entry takes versions. */
+  version?: string;
 }
 
 export interface LaunchableServer<Name extends string = string> {
@@ -24,6 +26,8 @@ export interface LaunchableServer<Name extends string = string> {
   folder: string;
   /** Launches it, configured as `profile` describes. */
   launch(options: LaunchOptions, profile: Profile): Promise<LaunchedHomeserver>;
+  /** Present where any release can be launched by `name@VERSION`: what a release number looks like. */
+  versions?: { pattern: RegExp; example: string };
 }
 
 /** A server in a container (a Docker engine needed), its specification built for the profile. */

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { QUICK_SKIP_REASON } from '../model/scenario.js';
 import type { Status } from './status.js';
+import { inRange, narrowed, parseRange } from './version-range.js';
 
 export interface Expectation {
   /** The only status a known deviation can have for now: the scenario fails. */
@@ -12,16 +13,40 @@ export interface Expectation {
   reason: string;
   /** An issue or pull request tracking it. */
   link?: string;
+  /** The server releases it holds for (version-range.ts); every release when absent. */
+  versions?: string;
 }
+
+/** Every entry of a file, per scenario: one, or several for different releases. */
+export type ExpectationBook = Map<string, Expectation[]>;
 
 export class ExpectationsError extends Error {}
 
 /**
  * Reads an expectations file (YAML or JSON: `{ expectations: { <scenario id>: {status,
- * reason, link?} } }`). An entry for a scenario that does not exist is an error: a stale
- * file would otherwise hide nothing and mislead everyone.
+ * reason, link?, versions?} or a list of them } }`) and keeps the entries that hold for the
+ * server's release. An entry for a scenario that does not exist is an error: a stale file
+ * would otherwise hide nothing and mislead everyone.
  */
-export function loadExpectations(file: string, knownIds: ReadonlySet<string>): Map<string, Expectation> {
+export function loadExpectations(file: string, knownIds: ReadonlySet<string>, serverVersion?: string): Map<string, Expectation> {
+  return applying(readExpectations(file, knownIds), serverVersion);
+}
+
+/** The entry that holds for the release, per scenario. A release that is not a number (unknown) gets the unranged ones. */
+export function applying(book: ExpectationBook, serverVersion: string | undefined): Map<string, Expectation> {
+  const result = new Map<string, Expectation>();
+  for (const [id, entries] of book) {
+    const entry = entries.find((candidate) => holdsFor(candidate, serverVersion));
+    if (entry) result.set(id, entry);
+  }
+  return result;
+}
+
+function holdsFor(entry: Expectation, serverVersion: string | undefined): boolean {
+  return entry.versions === undefined || (serverVersion !== undefined && inRange(serverVersion, entry.versions));
+}
+
+export function readExpectations(file: string, knownIds: ReadonlySet<string>): ExpectationBook {
   if (!existsSync(file)) throw new ExpectationsError(`expectations file ${file}: no such file`);
   let data: unknown;
   try {
@@ -33,19 +58,49 @@ export function loadExpectations(file: string, knownIds: ReadonlySet<string>): M
   if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
     throw new ExpectationsError(`expectations file ${file}: needs a top-level "expectations" map of scenario ids`);
   }
-  const result = new Map<string, Expectation>();
+  const book: ExpectationBook = new Map();
   for (const [id, raw] of Object.entries(entries)) {
     const where = `expectations file ${file}: ${id}`;
     if (!knownIds.has(id)) throw new ExpectationsError(`${where}: no scenario has this id (stale entry?)`);
-    const entry = raw as Partial<Expectation> | null;
-    if (entry?.status !== 'fail') throw new ExpectationsError(`${where}: status must be "fail"`);
-    if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
-      throw new ExpectationsError(`${where}: every known failure needs a reason`);
+    const list = Array.isArray(raw) ? raw : [raw];
+    if (list.length === 0) throw new ExpectationsError(`${where}: an empty list of entries`);
+    if (list.length > 1 && list.some((entry) => (entry as Partial<Expectation> | null)?.versions === undefined)) {
+      throw new ExpectationsError(`${where}: several entries need a "versions" range each`);
     }
-    if (entry.link !== undefined && typeof entry.link !== 'string') throw new ExpectationsError(`${where}: link must be a string`);
-    result.set(id, { status: 'fail', reason: entry.reason.trim(), ...(entry.link && { link: entry.link }) });
+    book.set(id, list.map((entry) => readEntry(entry as Partial<Expectation> | null, where)));
   }
-  return result;
+  return book;
+}
+
+function readEntry(entry: Partial<Expectation> | null, where: string): Expectation {
+  if (entry?.status !== 'fail') throw new ExpectationsError(`${where}: status must be "fail"`);
+  if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
+    throw new ExpectationsError(`${where}: every known failure needs a reason`);
+  }
+  if (entry.link !== undefined && typeof entry.link !== 'string') throw new ExpectationsError(`${where}: link must be a string`);
+  if (entry.versions !== undefined) {
+    if (typeof entry.versions !== 'string') throw new ExpectationsError(`${where}: versions must be a range such as ">=1.120.0 <1.140.0"`);
+    try {
+      parseRange(entry.versions);
+    } catch (error) {
+      throw new ExpectationsError(`${where}: versions: ${(error as Error).message}`);
+    }
+  }
+  return {
+    status: 'fail',
+    reason: entry.reason.trim(),
+    ...(entry.link && { link: entry.link }),
+    ...(entry.versions !== undefined && { versions: entry.versions.trim() }),
+  };
+}
+
+/** Entries whose range holds for none of the releases a matrix ran: for releases nobody tests, or mistyped. */
+export function staleEntries(book: ExpectationBook, serverVersions: readonly string[]): Array<{ id: string; versions: string }> {
+  return [...book].flatMap(([id, entries]) =>
+    entries
+      .filter((entry) => entry.versions !== undefined && !serverVersions.some((version) => inRange(version, entry.versions!)))
+      .map((entry) => ({ id, versions: entry.versions! })),
+  );
 }
 
 /** The verdicts the update needs from a run. */
@@ -56,26 +111,58 @@ export interface RunVerdict {
 }
 
 /**
- * Known failures after a run: every scenario that failed stays or becomes one (a new entry
- * carries the failure's first line, marked for review, as its reason); a listed scenario that
- * passed, or that does not apply to this target, is dropped; one that was not run this time
- * (outside --only, or skipped by --quick) keeps its entry.
+ * Known failures after a run of `serverVersion`: every scenario that failed stays or becomes
+ * one (a new entry carries the failure's first line, marked for review, as its reason; it
+ * holds for this release alone where the scenario has entries for others); a listed scenario
+ * that passed keeps its entry for the releases before this one (or, without a release number,
+ * loses it); one that does not apply to this target loses its entry; one that was not run
+ * this time (outside --only, or skipped by --quick) keeps it.
  */
-export function updatedExpectations(previous: ReadonlyMap<string, Expectation>, verdicts: readonly RunVerdict[]): Map<string, Expectation> {
-  const next = new Map(previous);
+export function updatedExpectations(previous: ExpectationBook, verdicts: readonly RunVerdict[], serverVersion?: string): ExpectationBook {
+  const release = serverVersion !== undefined && isRelease(serverVersion) ? serverVersion : undefined;
+  const next: ExpectationBook = new Map([...previous].map(([id, entries]) => [id, [...entries]]));
+  const replace = (id: string, entries: Expectation[]) => (entries.length ? next.set(id, entries) : next.delete(id));
   for (const verdict of verdicts) {
-    if (verdict.status === 'passed' || verdict.status === 'unexpected-pass') next.delete(verdict.id);
-    if (verdict.status === 'skipped' && verdict.reason !== QUICK_SKIP_REASON) next.delete(verdict.id);
-    if (verdict.status === 'failed') {
+    const entries = next.get(verdict.id) ?? [];
+    const held = entries.find((entry) => holdsFor(entry, release));
+    const others = entries.filter((entry) => entry !== held);
+    if (verdict.status === 'passed' || verdict.status === 'unexpected-pass') {
+      replace(verdict.id, held && release ? [...others, ...fixedAt(held, release)] : others);
+    } else if (verdict.status === 'skipped' && verdict.reason !== QUICK_SKIP_REASON) {
+      replace(verdict.id, others);
+    } else if (verdict.status === 'failed') {
       const firstLine = (verdict.reason ?? 'failed').split('\n')[0]!.trim();
-      next.set(verdict.id, { status: 'fail', reason: `unreviewed: ${firstLine}` });
+      const entry: Expectation = { status: 'fail', reason: `unreviewed: ${firstLine}`, ...(release && entries.length > 0 && { versions: `=${release}` }) };
+      replace(verdict.id, [...entries, entry]);
     }
   }
   return next;
 }
 
-export function formatExpectations(expectations: ReadonlyMap<string, Expectation>, header: string): string {
-  const entries = Object.fromEntries([...expectations].sort(([a], [b]) => a.localeCompare(b)));
+/** What is left of an entry for the releases it may still hold for, once `release` passed. */
+function fixedAt(entry: Expectation, release: string): Expectation[] {
+  const bounds = entry.versions === undefined ? [] : parseRange(entry.versions);
+  const bounded = bounds.some(({ op }) => op === '<' || op === '<=' || op === '=');
+  if (!bounded) return [{ ...entry, versions: narrowed(entry.versions, '<', release) }];
+  if (bounds.some(({ op }) => op === '=')) return [];
+  // A bounded range with a fixed release inside it: the releases on either side.
+  return [
+    { ...entry, versions: narrowed(entry.versions, '<', release) },
+    { ...entry, versions: narrowed(entry.versions, '>', release) },
+  ];
+}
+
+function isRelease(version: string): boolean {
+  return /^\d+(\.\d+)*(rc\d+)?$/.test(version);
+}
+
+export function formatExpectations(expectations: ExpectationBook, header: string): string {
+  // One entry is written as a map, several as a list: a file for one release stays as it was.
+  const entries = Object.fromEntries(
+    [...expectations]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, list]) => [id, list.length === 1 ? list[0] : list]),
+  );
   const comment = header
     .split('\n')
     .map((line) => `# ${line}`.trimEnd())

@@ -7,8 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { tailFile } from '../../harness/launch/child-process.js';
 import { defaultCacheDir, installAtomically, runLogged, type EnsureOptions } from '../../harness/launch/install.js';
-import { stderrLog } from '../../harness/launch/lifecycle.js';
+import { stderrLog, type Log } from '../../harness/launch/lifecycle.js';
 import type { LaunchableServer } from '../../harness/launch/launchable.js';
 import {
   localLauncher,
@@ -18,6 +19,7 @@ import {
   type LocalLaunchOptions,
 } from '../../harness/launch/local-server.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
+import { UsageError } from '../../harness/tool/usage-error.js';
 import { renderSynapseConfig, synapseVariant, type SynapseVariant } from './config.js';
 
 export const SYNAPSE_VERSION = '1.163.2';
@@ -68,6 +70,26 @@ async function installSynapse(
   const log = options.log ?? logToStderr;
   const venvDir = join(cacheDir, `synapse-${version}`);
   const installLog = join(cacheDir, `synapse-${version}.install.log`);
+  try {
+    await installVenv(version, venvDir, installLog, options, log);
+  } catch (error) {
+    // A release asked for by name that will not install here is the caller's choice to fix:
+    // one line, not a stack trace. The pinned release failing is the machine's problem.
+    if (version === SYNAPSE_VERSION) throw error;
+    throw new UsageError(`synapse@${version} cannot be used here: ${pipVerdict(installLog) ?? (error as Error).message.split('\n')[0]} (log: ${installLog})`);
+  }
+  return { python: venvPython(venvDir), version };
+}
+
+/** The line in pip's log that says why it gave up, e.g. "No matching distribution found for …". */
+function pipVerdict(installLog: string): string | undefined {
+  const errors = tailFile(installLog, 200)
+    .split('\n')
+    .filter((line) => /^ERROR: |Error: |error: /.test(line.trim()));
+  return errors.at(-1)?.trim().replace(/^ERROR: /, '');
+}
+
+async function installVenv(version: string, venvDir: string, installLog: string, options: EnsureSynapseOptions, log: Log): Promise<void> {
   await installAtomically({
     dir: venvDir,
     isUsable: (dir) => importsSynapse(venvPython(dir), version),
@@ -92,7 +114,6 @@ async function installSynapse(
     doneNote: `Synapse ${version} installed`,
     log,
   });
-  return { python: venvPython(venvDir), version };
 }
 
 function venvPython(venvDir: string): string {
@@ -183,4 +204,6 @@ export const SYNAPSE: LaunchableServer<'synapse'> = {
   server: 'synapse',
   folder: serverFolder('synapse'),
   launch: (options, profile) => launchSynapse({ ...options, variant: synapseVariant(profile) }),
+  // Any release on PyPI that installs on this machine's Python, each in its own cached venv.
+  versions: { pattern: /^\d+\.\d+\.\d+(rc\d+)?$/, example: '1.120.0' },
 };

@@ -100,3 +100,18 @@ describe('off a terminal', () => {
     expect(writes).toHaveLength(1);
   });
 });
+
+test('control characters in what a scenario waits for never reach the stream', () => {
+  const { display, writes, at } = harness(false);
+  display.planned(3, plan);
+  display.started({ id: 'register-email/a', endpoint: 'register-email', at: at() });
+  display.waiting('register-email/a', 'GET /x\u001b[2J\r\nreset');
+  display.log('a line of the run');
+  const h = harness(true);
+  h.display.planned(3, plan);
+  h.display.started({ id: 'register-email/a', endpoint: 'register-email', at: h.at() });
+  h.display.waiting('register-email/a', 'GET /x\u001b[2J\r\nreset');
+  h.advance(1_000);
+  expect(h.writes.at(-1)).toContain('GET /x [2J  reset');
+  expect(writes).toEqual(['a line of the run\n']);
+});

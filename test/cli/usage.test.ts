@@ -28,6 +28,10 @@ describe('usage errors exit 2 with one line', () => {
     [['--identity-port', '70000'], /not a port number/],
     [['--homeserver', 'http://127.0.0.1:1', '--profile', 'no-such-profile'], /no such built-in profile/],
     [['launch'], /launch needs a server name/],
+    [['--launch', 'synapse@latest'], /"synapse@latest": not a synapse release number \(e\.g\. synapse@1\.120\.0\)/],
+    [['--launch', 'dendrite@0.13.7'], /dendrite is launched at its pinned release only/],
+    [['launch', 'nonesuch@1.0.0'], /cannot be launched \(choose synapse, .*synapse@1\.120\.0\)/],
+    [['stale-expectations', 'synapse'], /needs an expectations file and at least one results file/],
   ])('%j', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
@@ -115,4 +119,25 @@ test('a --identity-port that something else holds exits 2, naming the port', asy
     holder.close();
     homeserver.close();
   }
+});
+
+test('stale-expectations lists the entries whose releases none of the runs tested, exit 1', async () => {
+  const expectations = join(dir, 'ranged.yaml');
+  writeFileSync(expectations, [
+    'expectations:',
+    '  register-email/denied:',
+    '    - {status: fail, reason: old, versions: "<1.100.0"}',
+    '    - {status: fail, reason: new, versions: ">=1.100.0"}',
+  ].join('\n'));
+  const results = (version: string) => {
+    const path = join(dir, `results-${version}.json`);
+    writeFileSync(path, JSON.stringify({ target: { url: 'http://x', server: { name: 'synapse', version } } }));
+    return path;
+  };
+  const stale = await runCli(['stale-expectations', expectations, results('1.163.2')]);
+  expect(stale.code, stale.stderr).toBe(1);
+  expect(stale.stdout).toContain('stale: register-email/denied holds for <1.100.0, which none of the runs (1.163.2) is');
+  const fresh = await runCli(['stale-expectations', expectations, results('1.163.2'), results('1.99.0')]);
+  expect(fresh.code, fresh.stderr).toBe(0);
+  expect(fresh.stdout).toMatch(/no stale entries/);
 });

@@ -5,11 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ExpectationsError, formatExpectations, loadExpectations, updatedExpectations } from '../../harness/report/expectations.js';
+import {
+  ExpectationsError,
+  formatExpectations,
+  loadExpectations,
+  readExpectations,
+  staleEntries,
+  updatedExpectations,
+  type Expectation,
+  type ExpectationBook,
+} from '../../harness/report/expectations.js';
 import { QUICK_SKIP_REASON } from '../../harness/model/scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3c-expectations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** One entry per scenario, as a file for one release holds them. */
+function bookOf(entries: Array<[string, Expectation]>): ExpectationBook {
+  return new Map(entries.map(([id, entry]) => [id, [entry]]));
+}
 
 const KNOWN = new Set(['register-email/denied', 'register-email/wrong-type-email', 'password-msisdn/unknown']);
 
@@ -120,7 +134,7 @@ describe('loadExpectations', () => {
 });
 
 describe('updatedExpectations', () => {
-  const known = new Map([
+  const known: ExpectationBook = bookOf([
     ['register-email/denied', { status: 'fail' as const, reason: 'reviewed reason' }],
     ['register-email/in-use', { status: 'fail' as const, reason: 'fixed since' }],
     ['register-email/privacy-alike', { status: 'fail' as const, reason: 'not for this profile' }],
@@ -137,10 +151,10 @@ describe('updatedExpectations', () => {
       { id: 'register-email/success', status: 'failed', reason: 'expected status 200, but status was 500\n\n> POST …' },
     ]);
     expect(Object.fromEntries(next)).toEqual({
-      'register-email/denied': { status: 'fail', reason: 'reviewed reason' },
-      'register-msisdn/relay-identity-service-hangs': { status: 'fail', reason: 'slow one' },
-      'register-email/wrong-method': { status: 'fail', reason: 'outside --only' },
-      'register-email/success': { status: 'fail', reason: 'unreviewed: expected status 200, but status was 500' },
+      'register-email/denied': [{ status: 'fail', reason: 'reviewed reason' }],
+      'register-msisdn/relay-identity-service-hangs': [{ status: 'fail', reason: 'slow one' }],
+      'register-email/wrong-method': [{ status: 'fail', reason: 'outside --only' }],
+      'register-email/success': [{ status: 'fail', reason: 'unreviewed: expected status 200, but status was 500' }],
     });
   });
 
@@ -149,6 +163,66 @@ describe('updatedExpectations', () => {
     const file = join(dir, 'x.yaml');
     writeFileSync(file, formatExpectations(known, 'header line one\nline two'));
     expect(readFileSync(file, 'utf8')).toMatch(/^# header line one\n# line two\nexpectations:/);
-    expect(loadExpectations(file, new Set(known.keys()))).toEqual(known);
+    expect(readExpectations(file, new Set(known.keys()))).toEqual(known);
+  });
+});
+
+describe('entries for some releases only', () => {
+  const ranged = () =>
+    file(
+      [
+        'expectations:',
+        '  register-email/denied:',
+        '    - status: fail',
+        '      reason: old releases answer 400',
+        '      versions: "<1.130.0"',
+        '    - status: fail',
+        '      reason: newer ones answer 500',
+        '      versions: ">=1.130.0 <1.150.0"',
+        '  register-email/wrong-type-email:',
+        '    status: fail',
+        '    reason: every release',
+      ].join('\n'),
+    );
+
+  test('the entry that holds for the server\'s release applies; unranged ones hold for every release', () => {
+    const path = ranged();
+    expect(Object.fromEntries([...loadExpectations(path, KNOWN, '1.120.3')].map(([id, e]) => [id, e.reason]))).toEqual({
+      'register-email/denied': 'old releases answer 400',
+      'register-email/wrong-type-email': 'every release',
+    });
+    expect(loadExpectations(path, KNOWN, '1.140.0').get('register-email/denied')?.reason).toBe('newer ones answer 500');
+    expect([...loadExpectations(path, KNOWN, '1.163.2').keys()]).toEqual(['register-email/wrong-type-email']);
+    // A server that does not say its release gets the entries for every release only.
+    expect([...loadExpectations(path, KNOWN, 'unknown').keys()]).toEqual(['register-email/wrong-type-email']);
+  });
+
+  test('a range that is not one, and several entries without ranges, are errors', () => {
+    expect(loadError(file('expectations:\n  register-email/denied:\n    status: fail\n    reason: x\n    versions: "about 1.2"\n')).message).toMatch(/versions: "about" is not a comparison/);
+    expect(loadError(file('expectations:\n  register-email/denied:\n    - {status: fail, reason: a}\n    - {status: fail, reason: b, versions: ">1.0.0"}\n')).message).toMatch(/several entries need a "versions" range each/);
+  });
+
+  test('an entry whose range holds for none of the releases a matrix ran is stale', () => {
+    const book = readExpectations(ranged(), KNOWN);
+    expect(staleEntries(book, ['1.120.0', '1.163.2'])).toEqual([{ id: 'register-email/denied', versions: '>=1.130.0 <1.150.0' }]);
+    expect(staleEntries(book, ['1.120.0', '1.140.0'])).toEqual([]);
+  });
+
+  test('an update writes ranges where the run shows the change', () => {
+    const book = readExpectations(ranged(), KNOWN);
+    const next = updatedExpectations(book, [
+      // Fixed in 1.145.0: the newer entry now stops before it; the unranged one too.
+      { id: 'register-email/denied', status: 'unexpected-pass' },
+      { id: 'register-email/wrong-type-email', status: 'unexpected-pass' },
+    ], '1.145.0');
+    expect(next.get('register-email/denied')!.map((e) => e.versions)).toEqual(['<1.130.0', '>=1.130.0 <1.150.0 <1.145.0', '>=1.130.0 <1.150.0 >1.145.0']);
+    expect(next.get('register-email/wrong-type-email')!.map((e) => e.versions)).toEqual(['<1.145.0']);
+    // A new failure on a release the scenario has no entry for: an entry for that release alone.
+    const failed = updatedExpectations(book, [{ id: 'register-email/denied', status: 'failed', reason: 'answers 418' }], '1.160.0');
+    expect(failed.get('register-email/denied')!.at(-1)).toEqual({ status: 'fail', reason: 'unreviewed: answers 418', versions: '=1.160.0' });
+    // And the file it writes reads back the same.
+    const out = join(dir, 'ranged-out.yaml');
+    writeFileSync(out, formatExpectations(next, 'ranged'));
+    expect(readExpectations(out, KNOWN)).toEqual(next);
   });
 });
