@@ -21,6 +21,7 @@ import {
 import { serverFolder } from '../../harness/tool/server-folders.js';
 import { UsageError } from '../../harness/tool/usage-error.js';
 import { renderSynapseConfig, synapseVariant, type SynapseVariant } from './config.js';
+import { heldBack, unlaunchable } from './releases.js';
 
 export const SYNAPSE_VERSION = '1.163.2';
 
@@ -68,6 +69,8 @@ async function installSynapse(
   options: EnsureSynapseOptions,
 ): Promise<SynapseInstall> {
   const log = options.log ?? logToStderr;
+  const refusal = unlaunchable(version);
+  if (refusal) throw new UsageError(`synapse@${version} cannot be launched: ${refusal}`);
   const venvDir = join(cacheDir, `synapse-${version}`);
   const installLog = join(cacheDir, `synapse-${version}.install.log`);
   try {
@@ -103,10 +106,13 @@ async function installVenv(version: string, venvDir: string, installLog: string,
       log(`creating a venv with ${basePython}`);
       const logged = { logFile: installLog, log, activity: 'working' };
       await runLogged(basePython, ['-m', 'venv', partial], logged);
-      log(`pip install matrix-synapse==${version}`);
+      const held = heldBack(version);
+      const constraints = join(partial, 'constraints.txt');
+      await writeFile(constraints, held.map(({ constraint, why }) => `# ${why}\n${constraint}\n`).join(''));
+      log(`pip install matrix-synapse==${version}${held.length ? ` (holding back ${held.map((h) => h.constraint).join(', ')})` : ''}`);
       await runLogged(
         venvPython(partial),
-        ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', `matrix-synapse==${version}`],
+        ['-m', 'pip', 'install', '--no-input', '--disable-pip-version-check', '-c', constraints, `matrix-synapse==${version}`],
         logged,
       );
     },

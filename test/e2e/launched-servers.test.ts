@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, test } from 'vitest';
-import { loadExpectations } from '../../harness/report/expectations.js';
+import { applying, readExpectations } from '../../harness/report/expectations.js';
 import { packagePath } from '../../harness/tool/package-root.js';
 import type { Results } from '../../harness/report/results.js';
 import { ALL_SCENARIOS, expectationsPath } from '../../harness/cli/run.js';
 import { idFilter } from '../../harness/model/scenario.js';
 import { runCli } from '../cli/run-cli.js';
+import { TESTED_OLDER_RELEASES } from '../../servers/synapse/releases.js';
 
 // A cold run installs the server into its cache first, which takes minutes.
 const RUN_TIMEOUT_MS = 20 * 60_000;
@@ -20,6 +21,9 @@ const RUNS: ReadonlyArray<{ launch: string; profile: string; only?: string; name
   { launch: 'synapse', profile: 'synapse' },
   // The verdicts must not depend on what runs beside: compared with the run above below.
   { launch: 'synapse', profile: 'synapse', name: 'synapse-one-at-a-time', extra: ['--concurrency', '1'] },
+  // Older releases, against the same expectations file (its entries say which releases they
+  // hold for); quick, since the slow scenarios wait out the same timeout in every release.
+  ...TESTED_OLDER_RELEASES.map((version) => ({ launch: `synapse@${version}`, profile: 'synapse', name: `synapse-${version}`, extra: ['--quick'] })),
   { launch: 'synapse', profile: 'synapse-privacy' },
   // Synapse's default rate limits refuse most other scenarios' requests: only its own.
   { launch: 'synapse', profile: 'synapse-ratelimited', only: '*/rate-limit*' },
@@ -35,7 +39,7 @@ const validateResults = (() => {
 describe.each(RUNS.map((run) => ({ ...run, name: run.name ?? run.profile })))('$name, launched', ({ launch, profile, only, name, extra = [] }) => {
   const resultsFile = join(RESULTS_DIR, `${name}.json`);
   const selected = [...ALL_SCENARIOS.keys()].filter(idFilter(only));
-  const known = loadExpectations(expectationsPath(profile), new Set(ALL_SCENARIOS.keys()));
+  const book = readExpectations(expectationsPath(profile), new Set(ALL_SCENARIOS.keys()));
   let results: Results;
 
   test('exits 0: every failure is a known deviation listed with its reason', async () => {
@@ -49,7 +53,8 @@ describe.each(RUNS.map((run) => ({ ...run, name: run.name ?? run.profile })))('$
 
   test('writes a results file that keeps the contract in docs/results.schema.json', () => {
     expect(validateResults(results), JSON.stringify(validateResults.errors)).toBe(true);
-    expect(results.target.server.name).toBe(launch);
+    const [name, release] = launch.split('@');
+    expect(results.target.server).toEqual({ name, version: release ?? results.target.server.version });
     expect(results.profile).toBe(profile);
   });
 
@@ -59,6 +64,7 @@ describe.each(RUNS.map((run) => ({ ...run, name: run.name ?? run.profile })))('$
 
   test('reports exactly the listed deviations as expected failures', () => {
     const expectedFailures = results.scenarios.filter((s) => s.status === 'expected-failure').map((s) => s.id);
+    const known = applying(book, results.target.server.version);
     const listedAndRun = [...known.keys()].filter((id) => selected.includes(id) && results.scenarios.find((s) => s.id === id)?.status !== 'skipped');
     expect(expectedFailures.sort()).toEqual(listedAndRun.sort());
   });
