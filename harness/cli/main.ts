@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
 // otherwise the run's own exit code.
+import { runDashboard } from '../dashboard/dashboard-command.js';
 import { ExpectationsError } from '../report/expectations.js';
 import { helpText, parseConfig, type Config } from './config.js';
 import { freePort } from '../launch/child-process.js';
@@ -45,6 +46,7 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'dashboard') return runDashboard(argv.slice(1), out.log);
   if (argv[0] === 'launch') {
     const [name, ...rest] = argv.slice(1);
     const named = name !== undefined && !name.startsWith('--');
