@@ -46,7 +46,7 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'dashboard') return runDashboard(argv.slice(1), out.log);
+  if (argv[0] === 'dashboard') return runDashboard(argv.slice(1), out);
   if (argv[0] === 'launch') {
     const [name, ...rest] = argv.slice(1);
     const named = name !== undefined && !name.startsWith('--');

@@ -26,7 +26,12 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardArgs {
   return { inDir: given['--in'], outDir: given['--out'] };
 }
 
-export function runDashboard(argv: readonly string[], log: (line: string) => void): number {
+export function runDashboard(argv: readonly string[], out: { log(line: string): void; report(text: string): void }): number {
+  if (argv.includes('--help')) {
+    out.report(`Usage: matrix-3pid-conformance ${DASHBOARD_USAGE}\nEvery *.json under DIR is read; a file that is not a results file is named on stderr and left out.\nSee docs/dashboard.md.`);
+    return 0;
+  }
+  const log = out.log;
   const { inDir, outDir } = parseDashboardArgs(argv);
   const site = buildSite(inDir, outDir);
   // One line per file left out, whatever its parse error looks like.

@@ -48,6 +48,12 @@ describe('dashboard', () => {
     expect(readdirSync(out).toSorted()).toEqual(['badges', 'grid.csv', 'history.json', 'index.html', 'index.json']);
   });
 
+  test('--help says how to use it and builds nothing', async () => {
+    const run = await runCli(['dashboard', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Usage: matrix-3pid-conformance dashboard --in DIR --out SITE/);
+  });
+
   test.each([
     [['dashboard'], /dashboard needs --in DIR and --out SITE/],
     [['dashboard', '--in', '/tmp'], /dashboard needs --in DIR and --out SITE/],
