@@ -17,7 +17,8 @@ export interface BuiltSite {
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 export function buildSite(inDir: string, outDir: string): BuiltSite {
-  const { runs, rejected } = loadResultsFolder(inDir);
+  // A site written inside the folder it is built from is not read back as results files.
+  const { runs, rejected } = loadResultsFolder(inDir, [outDir]);
   const data = dashboardData(runs);
   const files = new Map<string, string>([
     ['index.html', dashboardPage(data)],

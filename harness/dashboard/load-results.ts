@@ -1,7 +1,7 @@
 // Every results file under a folder, whatever its layout (one folder per night, per job, or
 // flat): the files that keep the contract are read, the others named with the reason.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Results } from '../report/results.js';
 import { checkResults } from './results-validator.js';
 
@@ -16,10 +16,12 @@ export interface RejectedFile {
   why: string;
 }
 
-function jsonFilesUnder(dir: string): string[] {
+function jsonFilesUnder(dir: string, skipped: readonly string[]): string[] {
+  const skip = skipped.map((folder) => resolve(folder) + sep);
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
     .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !skip.some((folder) => resolve(path).startsWith(folder)))
     .sort();
 }
 
@@ -33,10 +35,11 @@ function readOne(path: string): { results: Results } | { why: string } {
   return checkResults(value);
 }
 
-export function loadResultsFolder(dir: string): { runs: LoadedRun[]; rejected: RejectedFile[] } {
+/** `skipped`: folders under `dir` not to read, such as the site being written into it. */
+export function loadResultsFolder(dir: string, skipped: readonly string[] = []): { runs: LoadedRun[]; rejected: RejectedFile[] } {
   const runs: LoadedRun[] = [];
   const rejected: RejectedFile[] = [];
-  for (const path of jsonFilesUnder(dir)) {
+  for (const path of jsonFilesUnder(dir, skipped)) {
     const file = relative(dir, path);
     const outcome = readOne(path);
     if ('results' in outcome) runs.push({ file, results: outcome.results });

@@ -51,6 +51,7 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
   let site: string;
   const requested: string[] = [];
   let pageLoads = 0;
+  let realSite = '';
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -65,7 +66,7 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     await page.setRequestInterception(true);
     page.on('request', (request) => {
       // The page itself is the one thing allowed; anything else is a request leaving it.
-      if (request.url().split('#')[0] === site) {
+      if ([site, realSite].includes(request.url().split('#')[0]!)) {
         pageLoads++;
         void request.continue();
       }
@@ -149,9 +150,23 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     await history!.screenshot({ path: join(SCREENSHOTS, 'history.png') });
   });
 
+  test('the site of the real launched runs in docs/results/ renders every scenario of every run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'm3c-dashboard-browser-real-'));
+    const built = buildSite(packagePath('docs', 'results'), out);
+    expect(built.rejected).toEqual([]);
+    const real = pathToFileURL(join(out, 'index.html')).href;
+    realSite = real;
+    await page.goto(real);
+    const columns = await page.$$eval('thead th[data-column]', (ths) => ths.map((th) => th.getAttribute('data-column')));
+    expect(columns).toEqual(['dendrite-0.13.8', 'synapse-1.163.2', 'synapse-1.163.2-synapse-privacy', 'synapse-1.163.2-synapse-ratelimited']);
+    expect(await visibleRows()).toHaveLength(207);
+    expect(await cellStatus('register-email/success', 'synapse-1.163.2')).toBe('passed');
+    await page.screenshot({ path: join(SCREENSHOTS, 'real-runs.png') });
+  });
+
   test('nothing was requested from the network and nothing logged an error', () => {
     // The handler did see the page's own loads: it was listening.
-    expect(pageLoads).toBeGreaterThanOrEqual(5);
+    expect(pageLoads).toBeGreaterThanOrEqual(6);
     expect(requested).toEqual([]);
     expect(errors).toEqual([]);
   });
