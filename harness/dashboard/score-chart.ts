@@ -9,12 +9,22 @@ const WIDTH = 240;
 const HEIGHT = 60;
 const PAD = 4;
 
-function pointsOf(points: readonly ScorePoint[], level: 'must' | 'should'): string {
+function coordinatesOf(points: readonly ScorePoint[], level: 'must' | 'should'): Array<[number, number]> {
   const times = points.map((p) => Date.parse(p.date));
   const [first, last] = [Math.min(...times), Math.max(...times)];
   const x = (t: number) => (last === first ? WIDTH / 2 : PAD + ((t - first) / (last - first)) * (WIDTH - 2 * PAD));
   const y = (share: number) => PAD + (1 - share) * (HEIGHT - 2 * PAD);
-  return points.map((p, i) => `${x(times[i]!).toFixed(1)},${y(shareOf(p.score[level])).toFixed(1)}`).join(' ');
+  return points.map((p, i) => [x(times[i]!), y(shareOf(p.score[level]))]);
+}
+
+// A line through one run draws nothing: the latest point is marked as well.
+function line(points: readonly ScorePoint[], level: 'must' | 'should', style: { stroke: string; 'stroke-dasharray'?: string }): Element[] {
+  const coordinates = coordinatesOf(points, level);
+  const [lastX, lastY] = coordinates.at(-1)!;
+  return [
+    h('polyline', { points: coordinates.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' '), fill: 'none', 'stroke-width': 2, ...style }),
+    h('circle', { cx: lastX.toFixed(1), cy: lastY.toFixed(1), r: 3, fill: style.stroke }),
+  ];
 }
 
 export function scoreChart(points: readonly ScorePoint[]): Element {
@@ -26,7 +36,7 @@ export function scoreChart(points: readonly ScorePoint[]): Element {
     { class: 'chart', role: 'img', 'aria-label': label, width: WIDTH, height: HEIGHT, viewBox: `0 0 ${WIDTH} ${HEIGHT}`, xmlns: 'http://www.w3.org/2000/svg' },
     h('title', {}, label),
     h('rect', { x: 0.5, y: 0.5, width: WIDTH - 1, height: HEIGHT - 1, fill: '#fafafa', stroke: '#c8c8c8' }),
-    h('polyline', { points: pointsOf(points, 'should'), fill: 'none', stroke: '#1a3a8a', 'stroke-width': 2, 'stroke-dasharray': '4 3' }),
-    h('polyline', { points: pointsOf(points, 'must'), fill: 'none', stroke: '#0b5a1f', 'stroke-width': 2 }),
+    line(points, 'should', { stroke: '#1a3a8a', 'stroke-dasharray': '4 3' }),
+    line(points, 'must', { stroke: '#0b5a1f' }),
   );
 }

@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { dashboardData } from '../../harness/dashboard/dashboard-data.js';
 import { h, renderFragment } from '../../harness/dashboard/html.js';
 import { dashboardPage } from '../../harness/dashboard/page.js';
+import { scoreChart } from '../../harness/dashboard/score-chart.js';
+import { STATUS_COLOURS } from '../../harness/dashboard/status-look.js';
 import { NASTY_BODY, sampleResults } from '../report/sample-results.js';
 
 describe('the element tree', () => {
@@ -38,5 +40,35 @@ describe('the page', () => {
   test('nothing is loaded from elsewhere, and the policy forbids it', () => {
     expect(page).not.toMatch(/<(script|img|link|iframe)[^>]+(src|href)=/);
     expect(page).toContain(`content="default-src 'none'`);
+  });
+});
+
+describe('contrast', () => {
+  // WCAG 2's relative luminance and contrast ratio.
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const ratio = (a: string, b: string) => {
+    const [light, dark] = [luminance(a), luminance(b)].toSorted((x, y) => y - x);
+    return (light! + 0.05) / (dark! + 0.05);
+  };
+
+  test.each(Object.entries(STATUS_COLOURS))('%s: text on its ground at 7:1 or more (WCAG AAA)', (_, { text, ground }) => {
+    expect(ratio(text, ground)).toBeGreaterThanOrEqual(7);
+  });
+
+  test('the ratio itself tells a poor pair from a good one', () => {
+    expect(ratio('#777777', '#ffffff')).toBeLessThan(4.5);
+    expect(ratio('#000000', '#ffffff')).toBeCloseTo(21, 5);
+  });
+});
+
+describe('the score line', () => {
+  test('one run is still drawn: its point is marked', () => {
+    const [view] = dashboardData([{ file: 'sample.json', results: sampleResults() }]).columns;
+    const svg = renderFragment(scoreChart(view!.history));
+    expect(svg.match(/<circle /g)).toHaveLength(2);
+    expect(svg).toMatch(/aria-label="Score over 1 run, 2026-05-01 to 2026-05-01: must 1\/3 to 1\/3, should 1\/1 to 1\/1"/);
   });
 });
