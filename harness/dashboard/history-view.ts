@@ -13,7 +13,7 @@ function columnHistory(view: ColumnView): Element {
     { 'data-column': column.id, class: 'column-history', 'aria-label': `History of ${column.label}` },
     h('h3', {}, `${column.label}: ${column.runs.length} run${column.runs.length === 1 ? '' : 's'}`),
     scoreChart(view.history),
-    h('p', {}, 'Solid line: must score; dashed line: should score (share passed of those that applied).'),
+    h('p', {}, `${view.history[0]!.date.slice(0, 10)} to ${view.history.at(-1)!.date.slice(0, 10)}. Solid line: must score; dashed line: should score (share passed of those that applied).`),
     changed.length === 0
       ? h('p', {}, 'No scenario changed status over these runs.')
       : h(
