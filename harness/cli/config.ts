@@ -161,6 +161,7 @@ export function helpText(version: string): string {
     '  matrix-3pid-conformance --homeserver URL --profile P [options] test a running homeserver',
     '  matrix-3pid-conformance launch synapse                          keep a configured homeserver running for repeated runs',
     '  matrix-3pid-conformance stale-expectations FILE RESULTS.json... list expectations entries whose releases none of the runs tested (exit 1 if any)',
+    '  matrix-3pid-conformance dashboard --in DIR --out SITE           build the static compatibility dashboard from the results files under DIR',
     '',
     'Options:',
     ...rows,

@@ -2,6 +2,7 @@
 // The command line: argument errors in one line (exit 2), an unreachable target (exit 3),
 // otherwise the run's own exit code.
 import { readFileSync } from 'node:fs';
+import { runDashboard } from '../dashboard/dashboard-command.js';
 import { ExpectationsError, readExpectations, staleEntries } from '../report/expectations.js';
 import type { Results } from '../report/results.js';
 import { helpText, parseConfig, type Config } from './config.js';
@@ -64,6 +65,7 @@ function staleExpectations(args: string[]): number {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'stale-expectations') return staleExpectations(argv.slice(1));
+  if (argv[0] === 'dashboard') return runDashboard(argv.slice(1), out);
   if (argv[0] === 'launch') {
     const [name, ...rest] = argv.slice(1);
     const named = name !== undefined && !name.startsWith('--');

@@ -12,6 +12,7 @@ import { builtInFile } from '../tool/server-folders.js';
 import { loadProfile, type Profile } from '../model/profile.js';
 import { writeReports } from '../report/reporters.js';
 import { exitCodeFor, judgedStatus, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
+import { provenanceFrom, RESULTS_SCHEMA_VERSION } from '../report/provenance.js';
 import { runModel } from '../report/run-model.js';
 import { NO_WATCHER, type RunWatcher } from '../runner/events.js';
 import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
@@ -142,12 +143,14 @@ function judge(verdicts: readonly RawVerdict[], only: Config['only'], expectatio
 
 function buildResults(target: Target, server: Server, scenarios: ScenarioResult[], startedAt: Date): Results {
   return {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     target: { url: target.url, server },
     spec: target.spec,
     profile: target.profile.name,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
+    provenance: provenanceFrom(process.env, startedAt),
     summary: summarise(scenarios),
     scenarios,
   };

@@ -5,6 +5,7 @@ import { toCurl } from '../http/exchange.js';
 import type { RawVerdict } from '../runner/run-scenarios.js';
 import type { Family, Level, Scenario } from '../model/scenario.js';
 import type { SpecVersion } from '../model/spec-versions.js';
+import type { Provenance } from './provenance.js';
 import { FAILING, STATUSES, SUMMARY_FIELDS, type Status, type Summary } from './status.js';
 
 export type { Status, Summary } from './status.js';
@@ -27,12 +28,16 @@ export interface ScenarioResult {
 }
 
 export interface Results {
+  /** Absent in files written before it was numbered (read as 1): see provenance.ts. */
+  schemaVersion?: number;
   tool: { name: string; version: string };
   target: { url: string; server: { name: string; version: string } };
   spec: SpecVersion;
   profile: string;
   startedAt: string;
   durationMs: number;
+  /** Absent in files written before schemaVersion 2. */
+  provenance?: Provenance;
   summary: Summary;
   scenarios: ScenarioResult[];
 }
