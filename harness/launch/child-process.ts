@@ -24,6 +24,8 @@ export interface SpawnManagedOptions {
   logFile: string;
   /** How long stop() waits after SIGTERM before it sends SIGKILL. Default 10 s. */
   stopGraceMs?: number;
+  /** Run as this user (and group), where this process may: PostgreSQL refuses to run as root. */
+  user?: { uid: number; gid: number };
 }
 
 export interface ManagedExit {
@@ -72,6 +74,7 @@ export function spawnManaged(
       env: options.env ?? process.env,
       detached: true,
       stdio: ['ignore', logFd, logFd],
+      ...(options.user && { uid: options.user.uid, gid: options.user.gid }),
     });
   } finally {
     closeSync(logFd);
