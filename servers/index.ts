@@ -8,12 +8,14 @@ import type { Profile } from '../harness/model/profile.js';
 import { DOCKER_CONDUWUIT, DOCKER_CONTINUWUITY, DOCKER_TUWUNEL } from './conduwuit/container.js';
 import { DOCKER_DENDRITE } from './dendrite/container.js';
 import { DENDRITE } from './dendrite/local.js';
+import { PALPO } from './palpo/local.js';
 import { DOCKER_SYNAPSE } from './synapse/container.js';
 import { SYNAPSE } from './synapse/local.js';
 
 export const SERVERS = [
   SYNAPSE,
   DENDRITE,
+  PALPO,
   DOCKER_SYNAPSE,
   DOCKER_DENDRITE,
   DOCKER_CONDUWUIT,

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { freePort, spawnManaged, waitForHttp, type ManagedProcess } from './child-process.js';
 import type { EnsureOptions } from './install.js';
 import type { LaunchedHomeserver } from './launched-homeserver.js';
-import { launchInWorkDir, stderrLog, type Launched, type Log, type WorkDirOptions } from './lifecycle.js';
+import { launchInWorkDir, stderrLog, type Launched, type Log, type Stoppable, type WorkDirOptions } from './lifecycle.js';
 
 // Proxy settings must not route a server's loopback traffic (to the harness's fake services)
 // elsewhere.
@@ -30,6 +30,8 @@ export interface LocalServerCommand {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** What prepare() started for the server (its database): stopped after the server, whatever happens. */
+  alongside?: readonly Stoppable[];
 }
 
 export interface StartLocalServerOptions extends WorkDirOptions {
@@ -64,8 +66,28 @@ export async function startLocalServer(options: StartLocalServerOptions): Promis
     log,
     start: async ({ workDir, logFile }) => {
       const launch = await options.prepare({ workDir, port });
+      const stopAlongside = async () => {
+        for (const started of launch.alongside ?? []) await started.stop();
+      };
       log(`starting ${name} ${options.version} at ${url} (work dir ${workDir})`);
-      return spawnManaged(launch.command, launch.args, { cwd: workDir, env: launch.env, logFile });
+      let server: ManagedProcess;
+      try {
+        server = spawnManaged(launch.command, launch.args, { cwd: workDir, env: launch.env, logFile });
+      } catch (error) {
+        await stopAlongside();
+        throw error;
+      }
+      if (!launch.alongside?.length) return server;
+      return {
+        ...server,
+        stop: async (stopOptions) => {
+          try {
+            return await server.stop(stopOptions);
+          } finally {
+            await stopAlongside();
+          }
+        },
+      };
     },
     ready: (server) => waitForHttp(`${url}/_matrix/client/versions`, { timeoutMs: options.readyTimeoutMs, process: server }),
   });

@@ -7,6 +7,9 @@ import { parseDocument } from 'yaml';
 
 import type { Profile } from '../../harness/model/profile.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
+import { fillPlaceholders } from '../../harness/launch/config-template.js';
+
+export { fillPlaceholders } from '../../harness/launch/config-template.js';
 
 export const SYNAPSE_CONFIG_TEMPLATE = join(serverFolder('synapse'), 'homeserver.yaml');
 
@@ -65,25 +68,4 @@ export function renderSynapseConfig(
     if (key.startsWith('rc_')) document.delete(key);
   }
   return document.toString();
-}
-
-/**
- * Replaces every `{{name}}` with the value as a YAML scalar: strings JSON-quoted (always valid
- * YAML, whatever they contain), numbers and booleans as they are. Unknown or unused names are
- * errors, so the template and the code cannot drift apart silently.
- */
-export function fillPlaceholders(
-  template: string,
-  values: Record<string, string | number | boolean>,
-): string {
-  const unused = new Set(Object.keys(values));
-  const filled = template.replace(/\{\{\s*([a-z0-9_]+)\s*\}\}/gi, (_, name: string) => {
-    if (!Object.hasOwn(values, name)) throw new Error(`template placeholder {{${name}}} has no value`);
-    unused.delete(name);
-    const value = values[name];
-    return typeof value === 'string' ? JSON.stringify(value) : String(value);
-  });
-  if (unused.size > 0) throw new Error(`values not used by the template: ${[...unused].join(', ')}`);
-  if (/\{\{|\}\}/.test(filled)) throw new Error('template has a malformed placeholder');
-  return filled;
 }

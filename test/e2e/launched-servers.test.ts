@@ -28,6 +28,7 @@ const RUNS: ReadonlyArray<{ launch: string; profile: string; only?: string; name
   // Synapse's default rate limits refuse most other scenarios' requests: only its own.
   { launch: 'synapse', profile: 'synapse-ratelimited', only: '*/rate-limit*' },
   { launch: 'dendrite', profile: 'dendrite' },
+  { launch: 'palpo', profile: 'palpo' },
 ];
 
 const validateResults = (() => {

@@ -11,7 +11,7 @@ import { defaultProfileName, isLaunchable, LAUNCHABLE, SERVERS } from '../../ser
 
 describe('the registry', () => {
   test('the names --launch takes, in the order --help lists them', () => {
-    expect(LAUNCHABLE).toEqual(['synapse', 'dendrite', 'docker:synapse', 'docker:dendrite', 'docker:conduwuit', 'docker:continuwuity', 'docker:tuwunel']);
+    expect(LAUNCHABLE).toEqual(['synapse', 'dendrite', 'palpo', 'docker:synapse', 'docker:dendrite', 'docker:conduwuit', 'docker:continuwuity', 'docker:tuwunel']);
     expect(isLaunchable('docker:synapse')).toBe(true);
     expect(isLaunchable('conduwuit')).toBe(false);
   });
