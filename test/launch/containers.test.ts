@@ -295,7 +295,7 @@ describe.each(Object.values(CONDUWUIT_FAMILY))('$kind (conduwuit family)', (fami
 describe('kinds and secrets', () => {
   test('the five kinds, recognised by name beside the local servers', () => {
     expect(CONTAINER_KINDS).toEqual(['docker:synapse', 'docker:dendrite', 'docker:conduwuit', 'docker:continuwuity', 'docker:tuwunel']);
-    expect(LAUNCHABLE).toEqual(['synapse', 'dendrite', ...CONTAINER_KINDS]);
+    expect(LAUNCHABLE).toEqual(['synapse', 'dendrite', 'palpo', ...CONTAINER_KINDS]);
     expect(isLaunchable('docker:tuwunel')).toBe(true);
     expect(isLaunchable('tuwunel')).toBe(false);
   });
