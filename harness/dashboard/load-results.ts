@@ -1,8 +1,12 @@
 // Every results file under a folder, whatever its layout (one folder per night, per job, or
-// flat): the files that keep the contract are read, the others named with the reason.
+// flat): the files that keep the contract are read, the others named with the reason. Files
+// written before evidence was redacted may still carry credentials: they are redacted here,
+// by the same rules as a run's, before anything of them reaches the site.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import type { Results } from '../report/results.js';
+import { toCurl } from '../http/exchange.js';
+import { redactExchange, redactText } from '../http/redaction.js';
+import type { Results, ScenarioResult } from '../report/results.js';
 import { checkResults } from './results-validator.js';
 
 export interface LoadedRun {
@@ -32,7 +36,28 @@ function readOne(path: string): { results: Results } | { why: string } {
   } catch (error) {
     return { why: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return checkResults(value);
+  const checked = checkResults(value);
+  return 'results' in checked ? { results: redacted(checked.results) } : checked;
+}
+
+function redactedScenario(result: ScenarioResult): ScenarioResult {
+  return {
+    ...result,
+    ...(result.reason !== undefined && { reason: redactText(result.reason) }),
+    ...(result.observed && { observed: result.observed.map(redactText) }),
+    ...(result.evidence && {
+      evidence: {
+        exchanges: result.evidence.exchanges.map((exchange) => {
+          const { curl: _old, ...rest } = redactExchange(exchange);
+          return { ...rest, curl: toCurl(rest.request) };
+        }),
+      },
+    }),
+  };
+}
+
+function redacted(results: Results): Results {
+  return { ...results, scenarios: results.scenarios.map(redactedScenario) };
 }
 
 /** `skipped`: folders under `dir` not to read, such as the site being written into it. */

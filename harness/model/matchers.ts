@@ -1,6 +1,7 @@
 // Declarative checks on a homeserver's answer. A scenario lists what the spec promises;
 // a failure names each broken promise and carries the exchange as evidence.
 import { formatExchange, jsonOf, type Exchange } from '../http/exchange.js';
+import { redactExchange } from '../http/redaction.js';
 import { validateSchema, type SchemaName } from './schemas.js';
 import type { SpecVersion } from './spec-versions.js';
 
@@ -15,13 +16,13 @@ export interface Matcher {
   mismatch(exchange: Exchange, context: MatchContext): string | undefined;
 }
 
-/** A failed expectation, with the exchange that broke it. */
+/** A failed expectation, with the exchange that broke it (redacted in the message, which goes into reports). */
 export class ScenarioFailure extends Error {
   constructor(
     message: string,
     readonly evidence: Exchange | undefined,
   ) {
-    super(evidence ? `${message}\n\n${formatExchange(evidence)}` : message);
+    super(evidence ? `${message}\n\n${formatExchange(redactExchange(evidence))}` : message);
     this.name = 'ScenarioFailure';
   }
 }

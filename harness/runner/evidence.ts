@@ -1,6 +1,8 @@
 // What a scenario saw, kept for its report: the last exchanges (bodies clipped), the notes it
-// made, and how long the server took over all of its requests.
+// made, and how long the server took over all of its requests. Credentials are redacted as
+// each exchange is kept, before clipping, so that no reporter ever sees them.
 import type { Exchange } from '../http/exchange.js';
+import { redactExchange } from '../http/redaction.js';
 
 const EVIDENCE_BODY_CHARS = 4_096;
 const EVIDENCE_EXCHANGES = 12;
@@ -15,7 +17,7 @@ export class Evidence {
 
   exchange(exchange: Exchange): void {
     if (new URL(exchange.request.url).origin === this.targetOrigin) this.serverMs += exchange.durationMs;
-    this.exchanges.push(clipped(exchange));
+    this.exchanges.push(clipped(redactExchange(exchange)));
     if (this.exchanges.length > EVIDENCE_EXCHANGES) this.exchanges.shift();
   }
 

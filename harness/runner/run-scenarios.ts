@@ -16,6 +16,7 @@ import { IdentityPool } from './identity-pool.js';
 import { openContext, type RunResources } from './scenario-context.js';
 import type { Target } from './target.js';
 import { UsageError } from '../tool/usage-error.js';
+import { redactText, SecretBook } from '../http/redaction.js';
 import { TargetHealth } from './target-health.js';
 
 export interface RawVerdict {
@@ -62,9 +63,11 @@ export async function runScenarios(target: Target, options: RunOptions): Promise
   for (const scenario of scenarios) byEndpoint.set(scenario.endpoint, (byEndpoint.get(scenario.endpoint) ?? 0) + 1);
   watcher.planned(scenarios.length, byEndpoint);
 
+  const secrets = new SecretBook();
+  secrets.learn(target.sharedSecret, 'registration shared secret');
   const verdicts = new Map<string, RawVerdict>();
   const settle = (scenario: Scenario, verdict: RawVerdict) => {
-    verdicts.set(scenario.id, verdict);
+    verdicts.set(scenario.id, withoutSecrets(verdict, secrets));
     watcher.finished({ id: scenario.id, endpoint: scenario.endpoint, status: verdict.status, durationMs: verdict.durationMs });
   };
 
@@ -100,6 +103,7 @@ export async function runScenarios(target: Target, options: RunOptions): Promise
     is,
     mail,
     pool: new IdentityPool(),
+    secrets,
     signal: stop.signal,
     onExchange: (exchange, id) => health.observe(exchange, id),
     onWaiting: (id, what) => watcher.waiting(id, what),
@@ -157,6 +161,17 @@ async function runScenario(scenario: Scenario, run: RunResources, lost: Promise<
   if (outcome.error === undefined) return { ...base, status: 'passed' };
   const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
   return { ...base, status: 'failed', reason: reason || 'failed without a message' };
+}
+
+/** Everything of a verdict that reaches a report, its exchanges already redacted by name (evidence.ts). */
+function withoutSecrets(verdict: RawVerdict, secrets: SecretBook): RawVerdict {
+  const scrub = (text: string) => secrets.scrub(redactText(text));
+  return {
+    ...verdict,
+    ...(verdict.reason !== undefined && { reason: scrub(verdict.reason) }),
+    observed: verdict.observed.map(scrub),
+    exchanges: verdict.exchanges.map((exchange) => secrets.scrubExchange(exchange)),
+  };
 }
 
 function emptyVerdict(id: string): Omit<RawVerdict, 'status'> {

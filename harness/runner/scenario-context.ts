@@ -16,6 +16,7 @@ import type { ScenarioContext } from './context.js';
 import { Evidence } from './evidence.js';
 import type { IdentityPool } from './identity-pool.js';
 import type { Target } from './target.js';
+import type { SecretBook } from '../http/redaction.js';
 
 /** What every scenario of a run shares. */
 export interface RunResources {
@@ -23,6 +24,8 @@ export interface RunResources {
   is: FakeIdentityService;
   mail: MailSink;
   pool: IdentityPool;
+  /** The run's live secrets: what the accounts are made with, kept out of every report. */
+  secrets: SecretBook;
   /** Aborted when the target is lost: every request in flight ends. */
   signal: AbortSignal;
   /** Every exchange with the target, for the run's health watch. */
@@ -62,7 +65,7 @@ export function openContext(scenario: Scenario, run: RunResources): OpenedContex
       : undefined;
   const newIdentity = (): FreshIdentity => claimed(freshIdentity(target.profile, idServer), is, mailbox);
   const borrowed: Array<{ key: string; identity: FreshIdentity }> = [];
-  const accounts = new Accounts(hs, target.sharedSecret, mailbox, is);
+  const accounts = new Accounts(hs, target.sharedSecret, mailbox, is, run.secrets);
 
   const context: ScenarioContext = {
     target,

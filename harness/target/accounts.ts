@@ -9,7 +9,9 @@ import type { FreshIdentity } from '../model/identities.js';
 import { ScenarioFailure } from '../model/matchers.js';
 import type { IdentityView } from '../fakes/identity/identity-view.js';
 import type { MailView } from '../fakes/mail/mail-view.js';
+import { withoutItsText } from '../fakes/mail/captured-mail.js';
 import { atLeast, clientPrefix } from '../model/spec-versions.js';
+import type { SecretBook } from '../http/redaction.js';
 
 export interface Account {
   userId: string;
@@ -25,6 +27,8 @@ export class Accounts {
     private readonly sharedSecret: string | undefined,
     private readonly mail: Pick<MailView, 'waitFor'>,
     private readonly is: Pick<IdentityView, 'sessions' | 'url' | 'certificatePem'>,
+    /** Told every credential made or received here, so that no report carries one. */
+    private readonly secrets: Pick<SecretBook, 'learn'> = { learn: () => {} },
   ) {}
 
   /** Registers a user with the registration shared secret (Synapse's admin API). */
@@ -38,6 +42,9 @@ export class Accounts {
     const mac = createHmac('sha1', this.sharedSecret)
       .update([nonce, identity.localpart, identity.password, 'notadmin'].join('\0'))
       .digest('hex');
+    this.secrets.learn(nonce, 'registration nonce');
+    this.secrets.learn(mac, 'registration mac');
+    this.secrets.learn(identity.password, 'password of the test account');
     const registered = await this.hs.http.post(path, {
       nonce,
       username: identity.localpart,
@@ -45,11 +52,9 @@ export class Accounts {
       admin: false,
       mac,
     });
-    return {
-      userId: field(registered, 'user_id', 'creating a test account'),
-      accessToken: field(registered, 'access_token', 'creating a test account'),
-      password: identity.password,
-    };
+    const accessToken = field(registered, 'access_token', 'creating a test account');
+    this.secrets.learn(accessToken, 'access token of the test account');
+    return { userId: field(registered, 'user_id', 'creating a test account'), accessToken, password: identity.password };
   }
 
   /**
@@ -72,7 +77,7 @@ export class Accounts {
     } else {
       const mail = await this.mail.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
       if (!mail.validationLink) {
-        throw new ScenarioFailure(`binding an email: the validation mail to ${identity.email} has no link:\n${mail.text}`, undefined);
+        throw new ScenarioFailure(`binding an email: the validation mail to ${identity.email} has no link (${withoutItsText(mail)})`, undefined);
       }
       const followed = await this.hs.http.get(mail.validationLink);
       if (!followed.response || followed.response.status >= 400) {
@@ -87,6 +92,7 @@ export class Accounts {
   private async validateAtIdentityService(identity: FreshIdentity, medium: 'email' | 'msisdn', requested: Exchange): Promise<void> {
     const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === medium);
     if (!session) throw new ScenarioFailure(`binding an address: the request never reached the identity service`, requested);
+    this.secrets.learn(session.token, 'validation token');
     const client = new HttpClient({ baseUrl: this.is.url, timeoutMs: 10_000, maxBodyBytes: 65_536, ...(this.is.certificatePem && { ca: this.is.certificatePem }) });
     try {
       const opened = await client.get(session.submitUrl);
@@ -115,6 +121,7 @@ export class Accounts {
     if (!session) {
       throw new ScenarioFailure('binding a phone number: the request never reached the identity service', requested);
     }
+    this.secrets.learn(session.token, 'validation token');
     const submitUrl = (jsonOf(requested) as { submit_url?: unknown }).submit_url;
     const submitted = await this.hs.http.post(typeof submitUrl === 'string' ? submitUrl : session.submitUrl, {
       sid,
@@ -195,3 +202,4 @@ function field(exchange: Exchange, name: string, step: string): string {
   }
   return value;
 }
+

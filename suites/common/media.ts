@@ -6,6 +6,7 @@ import type { Account } from '../../harness/target/accounts.js';
 import type { Medium } from '../../harness/model/endpoints.js';
 import { UnexpectedSendError, type IdentityMark } from '../../harness/fakes/identity/fake-identity-service.js';
 import { UnexpectedMailError } from '../../harness/fakes/mail/mail-sink.js';
+import { withoutItsText } from '../../harness/fakes/mail/captured-mail.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { Capability } from '../../harness/model/profile.js';
 import type { SpecRef } from '../../harness/model/spec-refs.js';
@@ -126,7 +127,7 @@ export const EMAIL: MediumKit = {
   async waitForSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectSent(context, 'email', identity.email, since);
     const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, count: since.mails + 1 });
-    if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link:\n${mail.text}`);
+    if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link (${withoutItsText(mail)})`);
   },
   async expectNoSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectNotSent(context, 'email', identity.email, since);

@@ -26,11 +26,14 @@ export class Accounts {
   constructor(
     readonly serverName: string,
     private readonly sharedSecret: string,
+    /** Every credential handed out or received, for the tests that look for them in reports. */
+    private readonly seen: Set<string> = new Set(),
   ) {}
 
   issueNonce(): string {
     const nonce = randomBytes(16).toString('hex');
     this.nonces.add(nonce);
+    this.seen.add(nonce);
     return nonce;
   }
 
@@ -41,6 +44,7 @@ export class Accounts {
     const username = fields.string('username');
     const password = fields.string('password');
     const mac = fields.string('mac');
+    this.seen.add(password).add(mac);
     const admin = fields.values['admin'] === true;
     if (!this.nonces.delete(nonce)) throw new MatrixError(400, 'M_UNKNOWN', 'unrecognised nonce');
     const expected = createHmac('sha1', this.sharedSecret)
@@ -54,6 +58,7 @@ export class Accounts {
     this.users.set(userId, { userId, password });
     const accessToken = `ref_${randomBytes(18).toString('base64url')}`;
     this.tokens.set(accessToken, userId);
+    this.seen.add(accessToken);
     return { user_id: userId, access_token: accessToken, home_server: this.serverName, device_id: randomBytes(5).toString('hex').toUpperCase() };
   }
 
@@ -79,6 +84,7 @@ export class Accounts {
     }
     const given = typeof auth === 'object' && auth !== null ? new Fields(auth as Record<string, unknown>) : new Fields({});
     const session = typeof given.values['session'] === 'string' ? given.values['session'] : undefined;
+    if (typeof given.values['password'] === 'string') this.seen.add(given.values['password']);
     if (session === undefined || !this.authSessions.has(session)) {
       throw new MatrixError(400, 'M_UNKNOWN', 'Unknown user-interactive auth session');
     }

@@ -119,6 +119,12 @@ interface Route {
 
 export class ReferenceHomeserver {
   readonly registrationSharedSecret = randomBytes(16).toString('hex');
+  /**
+   * Every credential of this server's life: the shared secret, the nonces, access tokens and
+   * validation tokens it issued, and the passwords, macs and tokens it was sent. No report of
+   * a run against it may hold any of them.
+   */
+  readonly liveSecrets = new Set<string>([this.registrationSharedSecret]);
 
   private faults = new Set<Fault>();
   private server: Server | undefined;
@@ -126,8 +132,8 @@ export class ReferenceHomeserver {
   private stopController = new AbortController();
   private mailer: Mailer | undefined;
   private identity: IdentityClient | undefined;
-  private readonly sessions = new Sessions();
-  private readonly accounts = new Accounts(SERVER_NAME, this.registrationSharedSecret);
+  private readonly sessions = new Sessions(this.liveSecrets);
+  private readonly accounts = new Accounts(SERVER_NAME, this.registrationSharedSecret, this.liveSecrets);
   private readonly limiter: RateLimiter | undefined;
   private readonly routes: Route[];
 
@@ -504,6 +510,7 @@ export class ReferenceHomeserver {
   /** The mailed link: a GET validates the session. */
   private submitEmailToken(request: Incoming): Reply {
     const [sid, clientSecret, token] = ['sid', 'client_secret', 'token'].map((name) => request.query.get(name) ?? '');
+    if (token) this.liveSecrets.add(token);
     const session = this.sessions.open(sid!, clientSecret!);
     if (session === undefined || session.decoy || session.medium !== 'email' || session.token !== token) {
       return htmlReply(400, 'This validation link is not valid.');
@@ -518,6 +525,7 @@ export class ReferenceHomeserver {
     const sid = fields.string('sid');
     const clientSecret = fields.string('client_secret');
     const token = fields.string('token');
+    this.liveSecrets.add(token);
     const answer = await this.callDelegate({
       method: 'POST',
       path: '/validate/msisdn/submitToken',

@@ -39,6 +39,9 @@ export class Sessions {
   private readonly byScope = new Map<string, ValidationSession>();
   private readonly bySid = new Map<string, ValidationSession>();
 
+  /** `seen` is told every validation token made, for the tests that look for them in reports. */
+  constructor(private readonly seen: Set<string> = new Set()) {}
+
   find(medium: Medium, address: string, clientSecret: string): ValidationSession | undefined {
     return this.byScope.get(scope(medium, address, clientSecret));
   }
@@ -58,6 +61,7 @@ export class Sessions {
     };
     this.byScope.set(scope(session.medium, session.address, session.clientSecret), session);
     this.bySid.set(session.sid, session);
+    this.seen.add(session.token);
     return session;
   }
 
