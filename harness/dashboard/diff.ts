@@ -3,7 +3,7 @@
 // other status changes. An unexpected pass means the expectations file is out of date.
 import type { Level } from '../model/scenario.js';
 import type { ScenarioResult, Status } from '../report/results.js';
-import { outcomeOf } from './outcome.js';
+import { OUTCOME_OF, type Outcome } from './outcome.js';
 
 export interface StatusChange {
   id: string;
@@ -24,7 +24,14 @@ export interface RunDiff {
   unexpectedPasses: StatusChange[];
 }
 
-export function diffRuns(before: readonly ScenarioResult[], after: readonly ScenarioResult[]): RunDiff {
+/** What the diff reads of a scenario's result. */
+export type DiffInput = Pick<ScenarioResult, 'id' | 'title' | 'level' | 'status'>;
+
+/**
+ * The diff itself. It is also sent to the page as its source text (see diff-script.ts), so it
+ * refers to nothing outside itself: the outcome of each status comes in as an argument.
+ */
+export function diffScenarios(before: readonly DiffInput[], after: readonly DiffInput[], outcomes: Readonly<Record<Status, Outcome>>): RunDiff {
   const previous = new Map(before.map((scenario) => [scenario.id, scenario]));
   const current = new Set(after.map((scenario) => scenario.id));
   const diff: RunDiff = { regressions: [], fixes: [], added: [], removed: [], otherChanges: [], unexpectedPasses: [] };
@@ -38,7 +45,8 @@ export function diffRuns(before: readonly ScenarioResult[], after: readonly Scen
     }
     if (old.status === status) continue;
     const change = { id, title, level, from: old.status, to: status };
-    const [was, is] = [outcomeOf(old.status), outcomeOf(status)];
+    const was = outcomes[old.status];
+    const is = outcomes[status];
     if (was === 'pass' && is === 'fail') diff.regressions.push(change);
     else if (was === 'fail' && is === 'pass') diff.fixes.push(change);
     else diff.otherChanges.push(change);
@@ -49,6 +57,10 @@ export function diffRuns(before: readonly ScenarioResult[], after: readonly Scen
   // A broken must is worse than a broken should: within each list, musts first.
   for (const list of Object.values(diff)) list.sort((a: StatusChange, b: StatusChange) => (a.level === b.level ? 0 : a.level === 'must' ? -1 : 1));
   return diff;
+}
+
+export function diffRuns(before: readonly DiffInput[], after: readonly DiffInput[]): RunDiff {
+  return diffScenarios(before, after, OUTCOME_OF);
 }
 
 export function isEmptyDiff(diff: RunDiff): boolean {

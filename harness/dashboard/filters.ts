@@ -1,13 +1,18 @@
 // The filters: a form of labelled selects, shown only where JavaScript runs (without it the
 // whole grid is there to read). The choice lives in the URL's hash, so that each view is a
 // permalink, and opening one restores it; the hash works the same from file:// and a host.
-import { h, rawElement, type Element } from './html.js';
+import { h, inlineJson, rawElement, type Element } from './html.js';
 import type { DashboardData } from './dashboard-data.js';
 import { STATUSES } from '../report/status.js';
 import { LEVELS } from './score.js';
 import { STATUS_LOOK } from './status-look.js';
 
-export const FILTER_KEYS = ['server', 'level', 'status', 'endpoint', 'family'] as const;
+export const FILTER_KEYS = ['server', 'version', 'spec', 'level', 'status', 'endpoint', 'family'] as const;
+
+/** What the column filters compare: the server version and the spec version of its latest run. */
+function columnFilterFacts(data: DashboardData): Record<string, { version: string; spec: string }> {
+  return Object.fromEntries(data.columns.map(({ column }) => [column.id, { version: column.version, spec: column.latest.results.spec }]));
+}
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
@@ -28,6 +33,8 @@ export function filterForm(data: DashboardData): Element {
     'form',
     { id: 'filters', class: 'filters', hidden: true, 'aria-label': 'Filters' },
     select('server', 'Server', data.columns.map(({ column }) => ({ value: column.id, text: column.label }))),
+    select('version', 'Server version', plain(unique(data.columns.map(({ column }) => column.version)).toSorted((a, b) => a.localeCompare(b, 'en', { numeric: true })))),
+    select('spec', 'Spec version', plain(unique(data.columns.map(({ column }) => column.latest.results.spec)).toSorted((a, b) => a.localeCompare(b, 'en', { numeric: true })))),
     select('level', 'Level', plain(LEVELS)),
     select('status', 'Status', STATUSES.map((status) => ({ value: status, text: STATUS_LOOK[status].label }))),
     select('endpoint', 'Endpoint', plain(unique(data.rows.map((row) => row.endpoint)))),
@@ -37,9 +44,10 @@ export function filterForm(data: DashboardData): Element {
 }
 
 // Plain browser JavaScript, no library: the page must work offline and from file://.
-const SCRIPT = `
+const script = (data: DashboardData) => `
 (function () {
   var KEYS = ${JSON.stringify(FILTER_KEYS)};
+  var COLUMNS = ${inlineJson(columnFilterFacts(data))};
   var form = document.getElementById('filters');
   form.hidden = false;
   form.addEventListener('submit', function (event) { event.preventDefault(); });
@@ -52,7 +60,10 @@ const SCRIPT = `
   function apply(choice) {
     KEYS.forEach(function (key) { form.elements[key].value = choice[key]; });
     document.querySelectorAll('[data-column]').forEach(function (el) {
-      el.hidden = Boolean(choice.server) && el.getAttribute('data-column') !== choice.server;
+      var id = el.getAttribute('data-column');
+      el.hidden = (Boolean(choice.server) && id !== choice.server) ||
+        (Boolean(choice.version) && COLUMNS[id].version !== choice.version) ||
+        (Boolean(choice.spec) && COLUMNS[id].spec !== choice.spec);
     });
     var rows = document.querySelectorAll('tr[data-scenario]');
     var shown = 0;
@@ -82,6 +93,8 @@ const SCRIPT = `
   form.addEventListener('change', function () {
     var params = new URLSearchParams();
     KEYS.forEach(function (key) { if (form.elements[key].value) params.set(key, form.elements[key].value); });
+    // Other parts of the view (the diff's chosen runs) share the hash: they are kept, after the filters.
+    new URLSearchParams(location.hash.slice(1)).forEach(function (value, key) { if (KEYS.indexOf(key) < 0) params.append(key, value); });
     var hash = params.toString();
     history.replaceState(null, '', hash ? '#' + hash : location.pathname + location.search);
     apply(wanted());
@@ -92,6 +105,6 @@ const SCRIPT = `
 })();
 `;
 
-export function filterScript(): Element {
-  return rawElement('script', SCRIPT);
+export function filterScript(data: DashboardData): Element {
+  return rawElement('script', script(data));
 }

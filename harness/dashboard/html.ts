@@ -70,3 +70,8 @@ export function renderDocument(root: Element): string {
 export function renderFragment(child: Child): string {
   return renderChild(child);
 }
+
+/** JSON to put inside a script element: no '<' can end the element early. */
+export function inlineJson(value: unknown): string {
+  return JSON.stringify(value).replaceAll('<', '\\u003c');
+}

@@ -3,18 +3,21 @@
 import { h, rawElement, renderDocument } from './html.js';
 import type { DashboardData } from './dashboard-data.js';
 import { columnFacts } from './column-facts.js';
+import { diffScript, runStatusesElement } from './diff-script.js';
 import { diffView } from './diff-view.js';
 import { filterForm, filterScript } from './filters.js';
 import { grid } from './grid.js';
 import { historyView } from './history-view.js';
 import { STYLESHEET } from './styles.js';
 import { MACHINE_READABLE_FILES } from './machine-readable.js';
+import { runStatusesOf } from './run-statuses.js';
 
 // Inline code only, no fetch of any kind: the page's promise that no request leaves it.
 const CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 export function dashboardPage(data: DashboardData): string {
   const title = 'Matrix 3PID requestToken conformance';
+  const statuses = runStatusesOf(data.columns.map((view) => view.column), data.rows);
   return renderDocument(
     h(
       'html',
@@ -45,10 +48,12 @@ export function dashboardPage(data: DashboardData): string {
           filterForm(data),
           h('section', { 'aria-labelledby': 'grid-title' }, h('h2', { id: 'grid-title' }, 'Scenarios by server'), grid(data)),
           h('section', { 'aria-labelledby': 'columns-title' }, h('h2', { id: 'columns-title' }, 'Columns'), columnFacts(data)),
-          diffView(data),
+          diffView(data, statuses),
           historyView(data),
         ),
-        filterScript(),
+        runStatusesElement(statuses),
+        filterScript(data),
+        diffScript(),
       ),
     ),
   );

@@ -26,8 +26,8 @@ thead th { position: sticky; top: 0; background: #f4f4f4; z-index: 1; }
 .stale { color: #6b3d00; background: #fcebcf; font-weight: bold; padding: 0 0.3em; }
 .flag { color: #1a3a8a; background: #dde7fb; font-weight: bold; padding: 0 0.3em; }
 .chart { vertical-align: middle; }
-.filters { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin: 1rem 0; }
-.filters label { display: flex; flex-direction: column; font-weight: bold; }
+.filters, .diff-picker { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin: 1rem 0; }
+.filters label, .diff-picker label { display: flex; flex-direction: column; font-weight: bold; }
 [hidden] { display: none !important; }
 ${statusRules}
 `;

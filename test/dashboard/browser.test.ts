@@ -1,7 +1,8 @@
 // The built site in a real Chromium, opened from file:// as a reader would: the grid shows
 // the data, a filter changes the rows and the URL, a permalink restores a view, a cell's
-// evidence opens from the keyboard, the diff puts the regression first, and the page asks
-// the network for nothing and logs no error. Screenshots of each view go to .work/.
+// evidence opens from the keyboard, the diff puts the regression first, another pair of runs
+// re-renders it and goes into the URL, and the page asks the network for nothing and logs no
+// error. Screenshots of each view go to .work/.
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,15 +29,18 @@ const SCREENSHOTS = packagePath('.work', 'dashboard-screenshots');
 
 const NIGHTS = ['2026-11-01T02:00:00.000Z', '2026-11-02T02:00:00.000Z', '2026-11-03T02:00:00.000Z'];
 
-/** Three servers over three nights; synapse regresses on the last, dendrite's expectations go out of date. */
+/**
+ * Three servers over three nights; synapse gains a scenario on the second and regresses on the
+ * last, dendrite's expectations go out of date on the last, conduit targets spec v1.2.
+ */
 function fixtureFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'm3c-dashboard-browser-in-'));
   NIGHTS.forEach((date, night) => {
     const last = night === NIGHTS.length - 1;
     const runs = [
-      results({ server: 'synapse', version: '1.163.2', date, statuses: { 'register-email/success': last ? 'failed' : 'passed', 'register-email/denied': 'passed', '3pid-email/bound': { status: 'passed', level: 'should' } } }),
+      results({ server: 'synapse', version: '1.163.2', date, statuses: { 'register-email/success': last ? 'failed' : 'passed', 'register-email/denied': 'passed', ...(night > 0 && { '3pid-email/bound': { status: 'passed', level: 'should' } }) } }),
       results({ server: 'dendrite', version: '0.13.8', date, statuses: { 'register-email/success': 'passed', 'register-email/denied': last ? 'unexpected-pass' : 'expected-failure', '3pid-email/bound': { status: 'skipped', level: 'should' } } }),
-      results({ server: 'conduit', version: '0.9.0', date, statuses: { 'register-email/success': 'passed', 'register-email/denied': 'failed', '3pid-email/bound': { status: 'failed', level: 'should' } } }),
+      results({ server: 'conduit', version: '0.9.0', spec: 'v1.2', date, statuses: { 'register-email/success': 'passed', 'register-email/denied': 'failed', '3pid-email/bound': { status: 'failed', level: 'should' } } }),
     ];
     mkdirSync(join(dir, `night-${night + 1}`));
     for (const run of runs) writeFileSync(join(dir, `night-${night + 1}`, `${run.target.server.name}.json`), JSON.stringify(run));
@@ -110,6 +114,28 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     await page.screenshot({ path: join(SCREENSHOTS, 'filtered.png'), fullPage: true });
   });
 
+  const shownColumns = () => page.$$eval('thead th[data-column]', (ths) => ths.filter((th) => !(th as unknown as Shown).hidden).map((th) => th.getAttribute('data-column')));
+  const shownDiffs = () => page.$$eval('section.column-diff', (sections) => sections.filter((s) => !(s as unknown as Shown).hidden).map((s) => s.getAttribute('data-column')));
+
+  test('the server-version and spec-version filters hide the other columns, and the rows left without a match', async () => {
+    await page.goto(site);
+    await page.select('#filter-version', '1.163.2');
+    expect(await shownColumns()).toEqual(['synapse-1.163.2']);
+    expect(await shownDiffs()).toEqual(['synapse-1.163.2']);
+    await page.select('#filter-status', 'passed');
+    expect(await visibleRows()).toEqual(['register-email/denied', '3pid-email/bound']);
+    expect(new URL(page.url()).hash).toBe('#version=1.163.2&status=passed');
+    await page.select('#filter-version', '');
+    await page.select('#filter-spec', 'v1.2');
+    expect(await shownColumns()).toEqual(['conduit-0.9.0']);
+    expect(await visibleRows()).toEqual(['register-email/success']);
+    expect(new URL(page.url()).hash).toBe('#spec=v1.2&status=passed');
+    await page.goto('about:blank');
+    await page.goto(`${site}#spec=v1.15&status=failed`);
+    expect(await shownColumns()).toEqual(['dendrite-0.13.8', 'synapse-1.163.2']);
+    expect(await visibleRows()).toEqual(['register-email/success']);
+  });
+
   test('a permalink restores the view', async () => {
     await page.goto('about:blank');
     await page.goto(`${site}#server=dendrite-0.13.8&status=unexpected-pass`);
@@ -150,6 +176,48 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     await history!.screenshot({ path: join(SCREENSHOTS, 'history.png') });
   });
 
+  test('picking two other runs re-renders the diff and goes into the URL; a permalink restores it', async () => {
+    const synapse = 'form[data-diff-column="synapse-1.163.2"]';
+    const pick = (column: string, end: string) => page.$eval(`form[data-diff-column="${column}"] select[name=${end}]`, (s) => (s as unknown as { value: string }).value);
+    const headings = (column: string) => page.$eval(`section.column-diff[data-column="${column}"] .diff-body`, (body) => [...body.querySelectorAll('h4')].map((h4) => h4.textContent));
+    const list = (key: string) => page.$eval(`section.column-diff[data-column="synapse-1.163.2"] ul.diff-${key}`, (ul) => ul.textContent);
+    const diffParam = () => new URLSearchParams(new URL(page.url()).hash.slice(1)).get('diff-synapse-1.163.2');
+    await page.goto(site);
+    expect(await page.$eval(synapse, (form) => (form as unknown as Shown).hidden)).toBe(false);
+    expect([await pick('synapse-1.163.2', 'from'), await pick('synapse-1.163.2', 'to')]).toEqual([NIGHTS[1], NIGHTS[2]]);
+    await page.select(`${synapse} select[name=from]`, NIGHTS[0]!);
+    expect(await headings('synapse-1.163.2')).toEqual(['Regressions (1)', 'New scenarios (1)']);
+    expect(diffParam()).toBe(`${NIGHTS[0]}..${NIGHTS[2]}`);
+    await page.select(`${synapse} select[name=to]`, NIGHTS[1]!);
+    expect(await headings('synapse-1.163.2')).toEqual(['New scenarios (1)']);
+    expect(await list('added')).toBe('3pid-email/bound (should): absent → passed');
+    expect(diffParam()).toBe(`${NIGHTS[0]}..${NIGHTS[1]}`);
+    // A filter chosen after keeps the pair; the other columns keep their default diff.
+    await page.select('#filter-level', 'must');
+    expect(diffParam()).toBe(`${NIGHTS[0]}..${NIGHTS[1]}`);
+    const permalink = page.url();
+    expect(await page.$eval('section.column-diff[data-column="dendrite-0.13.8"] .flag', (p) => p.textContent)).toContain('unexpected pass');
+    await page.screenshot({ path: join(SCREENSHOTS, 'diff-picked.png'), fullPage: true });
+
+    await page.goto('about:blank');
+    await page.goto(permalink);
+    expect([await pick('synapse-1.163.2', 'from'), await pick('synapse-1.163.2', 'to')]).toEqual([NIGHTS[0], NIGHTS[1]]);
+    expect(await headings('synapse-1.163.2')).toEqual(['New scenarios (1)']);
+    expect(await visibleRows()).toEqual(['register-email/success', 'register-email/denied']);
+
+    // Dendrite's first two nights are alike: no change, and its flag goes with the last night.
+    await page.select('form[data-diff-column="dendrite-0.13.8"] select[name=from]', NIGHTS[0]!);
+    expect(await page.$eval('section.column-diff[data-column="dendrite-0.13.8"] .flag', (p) => p.textContent)).toContain('unexpected pass');
+    await page.select('form[data-diff-column="dendrite-0.13.8"] select[name=to]', NIGHTS[1]!);
+    expect(await page.$eval('section.column-diff[data-column="dendrite-0.13.8"] .diff-body', (body) => body.textContent)).toBe(`No change from ${NIGHTS[0]} to ${NIGHTS[1]}.`);
+
+    // Back to the default pair: the URL no longer names it.
+    await page.select(`${synapse} select[name=from]`, NIGHTS[1]!);
+    await page.select(`${synapse} select[name=to]`, NIGHTS[2]!);
+    expect(diffParam()).toBeNull();
+    expect(await headings('synapse-1.163.2')).toEqual(['Regressions (1)']);
+  });
+
   test('the site of the real launched runs in docs/results/ renders every scenario of every run', async () => {
     const out = mkdtempSync(join(tmpdir(), 'm3c-dashboard-browser-real-'));
     const built = buildSite(packagePath('docs', 'results'), out);
@@ -162,6 +230,11 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     expect(await visibleRows()).toHaveLength(207);
     expect(await cellStatus('register-email/success', 'synapse-1.163.2')).toBe('passed');
     await page.screenshot({ path: join(SCREENSHOTS, 'real-runs.png') });
+    await page.select('#filter-version', '1.163.2');
+    expect(await shownColumns()).toEqual(['synapse-1.163.2', 'synapse-1.163.2-synapse-privacy', 'synapse-1.163.2-synapse-ratelimited']);
+    await page.select('#filter-version', '');
+    await page.select('#filter-spec', 'v1.2');
+    expect(await shownColumns()).toEqual(['dendrite-0.13.8']);
   });
 
   test('nothing was requested from the network and nothing logged an error', () => {

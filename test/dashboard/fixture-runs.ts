@@ -3,6 +3,7 @@
 import type { Results, ScenarioResult, Status } from '../../harness/report/results.js';
 import { summarise } from '../../harness/report/results.js';
 import type { LoadedRun } from '../../harness/dashboard/load-results.js';
+import type { SpecVersion } from '../../harness/model/spec-versions.js';
 
 type Spec = Partial<ScenarioResult> & { id: string; status: Status };
 
@@ -26,18 +27,20 @@ export interface RunSpec {
   server?: string;
   version?: string;
   profile?: string;
+  /** The spec version the run targeted. */
+  spec?: SpecVersion;
   date: string;
   statuses: Record<string, Status | Omit<Spec, 'id'>>;
   provenance?: boolean;
 }
 
-export function results({ server = 'synapse', version = '1.0.0', profile, date, statuses, provenance = true }: RunSpec): Results {
+export function results({ server = 'synapse', version = '1.0.0', profile, spec = 'v1.15', date, statuses, provenance = true }: RunSpec): Results {
   const scenarios = Object.entries(statuses).map(([id, s]) => scenario(typeof s === 'string' ? { id, status: s } : { ...s, id }));
   return {
     ...(provenance && { schemaVersion: 2 }),
     tool: { name: 'matrix-3pid-conformance', version: '0.1.0' },
     target: { url: 'http://127.0.0.1:8008', server: { name: server, version } },
-    spec: 'v1.15',
+    spec,
     profile: profile ?? server,
     startedAt: date,
     durationMs: 1000,
