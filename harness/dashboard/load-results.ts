@@ -56,7 +56,8 @@ function redactedScenario(result: ScenarioResult): ScenarioResult {
   };
 }
 
-function redacted(results: Results): Results {
+/** Evidence written before redaction, redacted as a run now writes it. */
+export function redacted(results: Results): Results {
   return { ...results, scenarios: results.scenarios.map(redactedScenario) };
 }
 
