@@ -226,7 +226,7 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     realSite = real;
     await page.goto(real);
     const columns = await page.$$eval('thead th[data-column]', (ths) => ths.map((th) => th.getAttribute('data-column')));
-    expect(columns).toEqual(['dendrite-0.13.8', 'synapse-1.163.2', 'synapse-1.163.2-synapse-privacy', 'synapse-1.163.2-synapse-ratelimited']);
+    expect(columns).toEqual(['dendrite-0.13.8', 'palpo-0.0.2', 'synapse-1.117.0', 'synapse-1.141.0', 'synapse-1.163.2', 'synapse-1.163.2-synapse-privacy', 'synapse-1.163.2-synapse-ratelimited']);
     expect(await visibleRows()).toHaveLength(207);
     expect(await cellStatus('register-email/success', 'synapse-1.163.2')).toBe('passed');
     await page.screenshot({ path: join(SCREENSHOTS, 'real-runs.png') });

@@ -32,11 +32,11 @@ describe('dashboard', () => {
     expect(lines.at(-1)).toBe(`dashboard of ${snapshots.length} results files (${snapshots.length} columns) written to ${out}`);
 
     const page = readFileSync(join(out, 'index.html'), 'utf8');
-    for (const label of ['dendrite@0.13.8', 'synapse@1.163.2', 'synapse@1.163.2 (synapse-privacy)', 'synapse@1.163.2 (synapse-ratelimited)']) {
+    for (const label of ['dendrite@0.13.8', 'palpo@0.0.2', 'synapse@1.117.0', 'synapse@1.141.0', 'synapse@1.163.2', 'synapse@1.163.2 (synapse-privacy)', 'synapse@1.163.2 (synapse-ratelimited)']) {
       expect(page).toContain(`>${label}<`);
     }
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { columns: Array<{ id: string; scenarios: unknown[] }> };
-    expect(index.columns.map((c) => c.id)).toEqual(['dendrite-0.13.8', 'synapse-1.163.2', 'synapse-1.163.2-synapse-privacy', 'synapse-1.163.2-synapse-ratelimited']);
+    expect(index.columns.map((c) => c.id)).toEqual(['dendrite-0.13.8', 'palpo-0.0.2', 'synapse-1.117.0', 'synapse-1.141.0', 'synapse-1.163.2', 'synapse-1.163.2-synapse-privacy', 'synapse-1.163.2-synapse-ratelimited']);
     const csv = readFileSync(join(out, 'grid.csv'), 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(1 + 207);
     expect(JSON.parse(readFileSync(join(out, 'badges', 'synapse-1.163.2.json'), 'utf8'))).toEqual({
