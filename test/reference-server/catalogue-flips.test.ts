@@ -4,10 +4,10 @@
 // scenario fails against the server with each fault it names in `failsUnder`, run under the
 // first setup it applies to.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { freePort } from '../../harness/launch/child-process.js';
 import type { Results } from '../../harness/report/results.js';
 import { idFilter, type Scenario } from '../../harness/model/scenario.js';
 import { SUITES } from '../../suites/index.js';
@@ -46,14 +46,6 @@ function onlyPattern(ids: string[]): string {
   const pattern = ids.join(',');
   expect(SCENARIOS.map((s) => s.id).filter(idFilter(pattern))).toEqual(ids);
   return pattern;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 let running = 0;

@@ -4,10 +4,10 @@
 // results, JUnit, a step summary, its console output and a dashboard built from the results,
 // and none of them holds any credential the server handed out or was sent in that run.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { freePort } from '../../harness/launch/child-process.js';
 import type { Results } from '../../harness/report/results.js';
 import { runCli } from '../cli/run-cli.js';
 import type { Fault } from './faults.js';
@@ -20,14 +20,6 @@ import { SETUPS } from './setups.js';
 const FAULTS: Fault[] = ['add-binds-nothing', 'mail-no-link'];
 // Two registrations' worth at least (nonce, password, mac, access token), and some tokens.
 const FEWEST_SECRETS = 10;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
