@@ -33,14 +33,18 @@ export const LAUNCHABLE: readonly BaseName[] = SERVERS.map((server) => server.na
 /** The entries that launch any release by `name@VERSION`. */
 export const VERSIONED: readonly BaseName[] = SERVERS.filter((server) => 'versions' in server).map((server) => server.name);
 
-/** The registry entry and the release a --launch name asks for; undefined when it names none. */
-export function parseLaunchable(name: string): { server: LaunchableServer; version?: string } | undefined {
+/** A --launch name split into the entry it starts with and the release after `@`, if any. */
+function entryOf(name: string): { base: string; server: LaunchableServer | undefined; version: string | undefined } {
   const at = name.indexOf('@');
   const base = at === -1 ? name : name.slice(0, at);
-  const server = SERVERS.find((entry) => entry.name === base);
+  return { base, server: SERVERS.find((entry) => entry.name === base), version: at === -1 ? undefined : name.slice(at + 1) };
+}
+
+/** The registry entry and the release a --launch name asks for; undefined when it names none. */
+export function parseLaunchable(name: string): { server: LaunchableServer; version?: string } | undefined {
+  const { server, version } = entryOf(name);
   if (!server) return undefined;
-  if (at === -1) return { server };
-  const version = name.slice(at + 1);
+  if (version === undefined) return { server };
   return server.versions?.pattern.test(version) ? { server, version } : undefined;
 }
 
@@ -50,8 +54,7 @@ export function isLaunchable(name: string): name is Launchable {
 
 /** Why a --launch name is refused, in words for the one-line error. */
 export function whyNotLaunchable(name: string): string {
-  const base = name.split('@')[0]!;
-  const server = SERVERS.find((entry) => entry.name === base);
+  const { base, server } = entryOf(name);
   if (!server) {
     const versioned = SERVERS.flatMap((entry) => (entry.versions ? [`${entry.name}@${entry.versions.example}`] : []));
     return `"${name}" cannot be launched (choose ${[...LAUNCHABLE, ...versioned].join(', ')})`;

@@ -115,9 +115,14 @@ export class SecretBook {
       .reduce((out, [value, what]) => out.replaceAll(value, placeholder(what)), text);
   }
 
+  /** Every string in the value (an exchange, a list of notes) scrubbed of every known secret. */
+  scrubAll<T>(value: T): T {
+    return mapStrings(value, (text) => this.scrub(text));
+  }
+
   /** The exchange redacted by name, then scrubbed of every known secret. */
   scrubExchange<E extends Exchange>(exchange: E): E {
-    return mapStrings(redactExchange(exchange), (text) => this.scrub(text));
+    return this.scrubAll(redactExchange(exchange));
   }
 }
 

@@ -6,7 +6,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
-import { processIsAlive, spawnManaged, tailFile } from './child-process.js';
+import { processIsAlive, spawnManaged, tailFile, type SpawnManagedOptions } from './child-process.js';
 import type { Log } from './lifecycle.js';
 
 /** What every install takes besides its own server's tools. */
@@ -97,6 +97,8 @@ export interface RunLoggedOptions {
   env?: NodeJS.ProcessEnv;
   /** What the progress lines say is going on: "working", "building". */
   activity: string;
+  /** Run as this user, where this process may (PostgreSQL's tools refuse root). */
+  user?: SpawnManagedOptions['user'];
 }
 
 /** Runs a command to completion with its output appended to `logFile`. */
@@ -105,7 +107,7 @@ export async function runLogged(command: string, args: string[], options: RunLog
   await writeFile(logFile, `\n$ ${command} ${args.join(' ')}\n`, { flag: 'a' });
   // Managed, so that an interrupted run does not leave the installer (pip, the Go compiler)
   // running.
-  const child = spawnManaged(command, args, { logFile, env: options.env });
+  const child = spawnManaged(command, args, { logFile, env: options.env, ...(options.user && { user: options.user }) });
   const started = Date.now();
   const progress = setInterval(() => {
     log(`  still ${options.activity} (${Math.round((Date.now() - started) / 1000)} s)`);

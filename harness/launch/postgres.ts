@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:f
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, spawnManaged, type ManagedProcess } from './child-process.js';
+import { runLogged } from './install.js';
 import type { Log } from './lifecycle.js';
 
 const execFileAsync = promisify(execFile);
@@ -49,7 +50,8 @@ export async function startPrivatePostgres({ workDir, database, log }: PrivatePo
   }
   const logFile = join(workDir, 'postgres.log');
   const role = 'm3c';
-  await runAs(user, join(bin, 'initdb'), ['-D', dataDir, '-U', role, '--auth=trust', '-E', 'UTF8', '--no-locale'], logFile);
+  const asClusterUser = { logFile, log, activity: 'preparing PostgreSQL', ...(user && { user }) };
+  await runLogged(join(bin, 'initdb'), ['-D', dataDir, '-U', role, '--auth=trust', '-E', 'UTF8', '--no-locale'], asClusterUser);
 
   const port = await freePort();
   log(`starting a private PostgreSQL (${bin}) on 127.0.0.1:${port}`);
@@ -61,7 +63,7 @@ export async function startPrivatePostgres({ workDir, database, log }: PrivatePo
   );
   try {
     await waitReady(bin, port, server, logFile);
-    await runAs(user, join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', role, database], logFile);
+    await runLogged(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', role, database], asClusterUser);
   } catch (error) {
     await server.stop();
     throw error;
@@ -92,11 +94,4 @@ async function clusterUser(): Promise<{ uid: number; gid: number } | undefined> 
   } catch {
     throw new Error('running as root, a PostgreSQL cluster needs the "postgres" user (Debian\'s postgresql package creates it)');
   }
-}
-
-async function runAs(user: { uid: number; gid: number } | undefined, command: string, args: string[], logFile: string): Promise<void> {
-  const child = spawnManaged(command, args, { logFile, ...(user && { user }) });
-  const exit = await child.exited;
-  await child.stop();
-  if (exit.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${exit.signal ?? `code ${exit.code}`}); see ${logFile}`);
 }

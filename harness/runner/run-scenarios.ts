@@ -163,14 +163,19 @@ async function runScenario(scenario: Scenario, run: RunResources, lost: Promise<
   return { ...base, status: 'failed', reason: reason || 'failed without a message' };
 }
 
-/** Everything of a verdict that reaches a report, its exchanges already redacted by name (evidence.ts). */
+/**
+ * Everything of a verdict that reaches a report, without the run's known secrets. The
+ * exchanges were redacted by name as evidence.ts kept them; the reason and notes are redacted
+ * by name here. Known secrets go last, as some (an account's token) are learned after the
+ * exchange that carried them.
+ */
 function withoutSecrets(verdict: RawVerdict, secrets: SecretBook): RawVerdict {
   const scrub = (text: string) => secrets.scrub(redactText(text));
   return {
     ...verdict,
     ...(verdict.reason !== undefined && { reason: scrub(verdict.reason) }),
     observed: verdict.observed.map(scrub),
-    exchanges: verdict.exchanges.map((exchange) => secrets.scrubExchange(exchange)),
+    exchanges: secrets.scrubAll(verdict.exchanges),
   };
 }
 
