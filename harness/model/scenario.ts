@@ -6,6 +6,11 @@ import type { SpecRef } from './spec-refs.js';
 import { atLeast, compareSpec, type SpecVersion } from './spec-versions.js';
 import type { ScenarioContext } from '../runner/context.js';
 
+/**
+ * How a failure counts: a failed `must` fails the run; a failed `should` is a warning that
+ * fails it only under --strict. The spec's own word decides: MUST is `must`; SHOULD,
+ * RECOMMENDED and "is expected to" are `should`.
+ */
 export type Level = 'must' | 'should';
 
 export interface Scenario {
@@ -17,6 +22,13 @@ export interface Scenario {
   /** The kind of promise (bad input, relay, ...), for reports that group scenarios. */
   family: Family;
   level: Level;
+  /**
+   * The spec's own words the level rests on, quoted ("must check that the given email
+   * address is not already associated", "is expected to be returned").
+   */
+  says?: string;
+  /** The ids of the statements in spec/statements.yaml that the scenario checks. */
+  statements?: readonly string[];
   /** Spec version and section the scenario enforces, built by ref(). */
   specRef: SpecRef;
   /** First spec release the promise holds in (inclusive). */

@@ -1,11 +1,12 @@
-// SCENARIOS.md, generated from the scenario definitions: `npm run catalogue` rewrites it,
-// and a test fails when the checked-in page is out of date.
+// SCENARIOS.md, generated from the scenario definitions: `npm run catalogue` rewrites it (and
+// docs/COVERAGE.md), and a test fails when a checked-in page is out of date.
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { SUITES } from '../../suites/index.js';
 import { CAPABILITIES } from '../model/profile.js';
 import { packagePath } from '../tool/package-root.js';
 import type { Scenario, Suite } from '../model/scenario.js';
+import { COVERAGE_FILE, formatCoverage } from './coverage.js';
 
 function cell(text: string): string {
   return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -48,5 +49,6 @@ export const CATALOGUE_FILE = packagePath('SCENARIOS.md');
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   writeFileSync(CATALOGUE_FILE, formatCatalogue());
-  process.stdout.write(`wrote ${CATALOGUE_FILE}\n`);
+  writeFileSync(COVERAGE_FILE, formatCoverage(SUITES.flatMap((suite) => suite.scenarios)));
+  process.stdout.write(`wrote ${CATALOGUE_FILE} and ${COVERAGE_FILE}\n`);
 }
