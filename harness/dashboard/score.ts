@@ -11,10 +11,10 @@ export interface LevelScore {
 
 export type Score = Record<Level, LevelScore>;
 
-export const LEVELS: readonly Level[] = ['must', 'should'];
+export const LEVELS: readonly Level[] = ['must', 'should', 'may'];
 
 export function scoreOf(scenarios: readonly ScenarioResult[]): Score {
-  const score: Score = { must: { passed: 0, applicable: 0 }, should: { passed: 0, applicable: 0 } };
+  const score: Score = { must: { passed: 0, applicable: 0 }, should: { passed: 0, applicable: 0 }, may: { passed: 0, applicable: 0 } };
   for (const scenario of scenarios) {
     const outcome = outcomeOf(scenario.status);
     if (outcome === 'not-applicable') continue;

@@ -35,9 +35,19 @@ export interface FreshIdentity {
    * since r0.6.0).
    */
   idServer?: { id_server: string; id_access_token: string };
+  /**
+   * Before r0.6.0 every requestToken body named an identity server (id_server was required),
+   * even to a homeserver that validates addresses itself: the harness's fake, where `idServer`
+   * is not set.
+   */
+  requiredIdServer?: { id_server: string };
 }
 
-export function freshIdentity(profile: Profile, idServer?: FreshIdentity['idServer']): FreshIdentity {
+export function freshIdentity(
+  profile: Profile,
+  idServer?: FreshIdentity['idServer'],
+  requiredIdServer?: FreshIdentity['requiredIdServer'],
+): FreshIdentity {
   const tag = randomToken(10, 'abcdefghijklmnopqrstuvwxyz0123456789');
   const subscriber = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const denied = profile.msisdn.denied;
@@ -52,5 +62,6 @@ export function freshIdentity(profile: Profile, idServer?: FreshIdentity['idServ
     localpart: `m3c-${tag}`,
     password: randomToken(20),
     ...(idServer && { idServer }),
+    ...(!idServer && requiredIdServer && { requiredIdServer }),
   };
 }

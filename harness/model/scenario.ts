@@ -7,11 +7,12 @@ import { atLeast, compareSpec, type SpecVersion } from './spec-versions.js';
 import type { ScenarioContext } from '../runner/context.js';
 
 /**
- * How a failure counts: a failed `must` fails the run; a failed `should` is a warning that
- * fails it only under --strict. The spec's own word decides: MUST is `must`; SHOULD,
- * RECOMMENDED and "is expected to" are `should`.
+ * How a failure counts: a failed `must` fails the run; a failed `should` or `may` is a warning
+ * that fails it only under --strict. The spec's own word decides: MUST is `must`; SHOULD,
+ * RECOMMENDED and "is expected to" are `should`; MAY is `may`, checked only where the profile
+ * says the server takes the option.
  */
-export type Level = 'must' | 'should';
+export type Level = 'must' | 'should' | 'may';
 
 export interface Scenario {
   /** Stable id, `<endpoint>/<name>`; expectations files and dashboards key on it. */

@@ -12,6 +12,7 @@ import type { MailSink } from '../fakes/mail/mail-sink.js';
 import { freshIdentity, type FreshIdentity } from '../model/identities.js';
 import { matchOneOf, matchResponse } from '../model/matchers.js';
 import type { Scenario } from '../model/scenario.js';
+import { atLeast } from '../model/spec-versions.js';
 import type { ScenarioContext } from './context.js';
 import { Evidence } from './evidence.js';
 import type { IdentityPool } from './identity-pool.js';
@@ -63,7 +64,8 @@ export function openContext(scenario: Scenario, run: RunResources): OpenedContex
     target.profile.email.validation === 'identity-service'
       ? { id_server: target.identityServerName ?? run.is.serverName, id_access_token: is.issueAccessToken() }
       : undefined;
-  const newIdentity = (): FreshIdentity => claimed(freshIdentity(target.profile, idServer), is, mailbox);
+  const requiredIdServer = atLeast(target.spec, 'r0.6.0') ? undefined : { id_server: target.identityServerName ?? run.is.serverName };
+  const newIdentity = (): FreshIdentity => claimed(freshIdentity(target.profile, idServer, requiredIdServer), is, mailbox);
   const borrowed: Array<{ key: string; identity: FreshIdentity }> = [];
   const accounts = new Accounts(hs, target.sharedSecret, mailbox, is, run.secrets);
 

@@ -70,6 +70,7 @@ export class Accounts {
       email: identity.email,
       send_attempt: 1,
       ...identity.idServer,
+      ...identity.requiredIdServer,
     }, { authorization: `Bearer ${account.accessToken}` });
     const sid = field(requested, 'sid', 'binding an email: requesting a token on account/3pid/email');
     if (identity.idServer) {
@@ -84,7 +85,7 @@ export class Accounts {
         throw new ScenarioFailure('binding an email: following the mailed validation link failed', followed);
       }
     }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.idServer });
+    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.idServer, ...identity.requiredIdServer });
     return account;
   }
 
@@ -115,6 +116,7 @@ export class Accounts {
       client_secret: identity.clientSecret,
       ...identity.msisdn,
       send_attempt: 1,
+      ...identity.requiredIdServer,
     }, { authorization: `Bearer ${account.accessToken}` });
     const sid = field(requested, 'sid', 'binding a phone number: requesting a token on account/3pid/msisdn');
     const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === 'msisdn');
@@ -131,7 +133,7 @@ export class Accounts {
     if (submitted.response?.status !== 200) {
       throw new ScenarioFailure('binding a phone number: submitting the texted token failed', submitted);
     }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret });
+    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.requiredIdServer });
     return account;
   }
 

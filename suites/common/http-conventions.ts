@@ -11,8 +11,12 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
   return family('HTTP conventions', [
     {
       name: 'endpoint-implemented',
-      title: 'The endpoint is implemented: a well-formed request is not answered 404 or 405 M_UNRECOGNIZED',
-      level: 'must',
+      title: 'The endpoint is implemented: a well-formed request is not answered 404 or 405 M_UNRECOGNIZED, and its answer is a JSON object',
+      // Nothing in the spec obliges a server to implement a given endpoint (or medium): the
+      // level is M_UNRECOGNIZED's own "is expected to".
+      level: 'should',
+      says: 'M_UNRECOGNIZED: … This is expected to be returned with a 404 HTTP status code if the endpoint is not implemented',
+      statements: ['C7b', 'C5', 'C2'],
       specRef: refs(endpointRef(endpoint), REF.unrecognized),
       since: 'r0.4.0',
       failsUnder: ['not-implemented'],
@@ -27,6 +31,8 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       name: 'options-preflight',
       title: `An OPTIONS request is answered without performing the endpoint's logic (no ${kit.message} is sent)`,
       level: 'must',
+      says: 'The server MUST NOT perform any logic defined for the endpoints when approached with an OPTIONS request.',
+      statements: ['C11'],
       specRef: REF.cors,
       since: 'r0.4.0',
       needs: [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)],
@@ -51,6 +57,8 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
       name: 'cors-headers',
       title: 'Responses carry the recommended CORS header Access-Control-Allow-Origin: *',
       level: 'should',
+      says: 'When a client approaches the server with a request, the server should respond with the CORS headers for that route.',
+      statements: ['C12'],
       specRef: REF.cors,
       since: 'r0.4.0',
       needs: [kit.validates, ...bindingNeeds(kit, state)],
@@ -67,7 +75,9 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
     {
       name: 'wrong-method',
       title: 'A GET on the endpoint answers 405 M_UNRECOGNIZED',
-      level: 'must',
+      level: 'should',
+      says: 'M_UNRECOGNIZED: … is expected to be returned with … a 405 HTTP status code if the endpoint is implemented, but the incorrect HTTP method is used',
+      statements: ['C7a', 'C1'],
       specRef: REF.unrecognized,
       since: 'v1.6',
       failsUnder: ['wrong-method-404', 'wrong-method-no-errcode'],

@@ -53,6 +53,10 @@ export interface MediumKit {
   aNoun: string;
   /** "email" / "SMS message", for titles. */
   message: string;
+  /** What the spec's own sentences call the message: "email" / "SMS". */
+  specMessage: string;
+  /** Since when the definition asks that a retry with the same send_attempt be answered with success (the email one, from r0.5.0). */
+  retrySucceedsSince?: SpecVersion;
   /** The server validates this medium at all. */
   validates: Capability;
   /** The harness can see the validation messages the server sends. */
@@ -93,6 +97,8 @@ export const EMAIL: MediumKit = {
   noun: 'email address',
   aNoun: 'an email address',
   message: 'email',
+  specMessage: 'email',
+  retrySucceedsSince: 'r0.5.0',
   validates: 'email-validation',
   sendsObservable: 'email-observable',
   denies: 'denied-email',
@@ -118,6 +124,7 @@ export const EMAIL: MediumKit = {
     ...EMAIL.address(identity),
     send_attempt: 1,
     ...identity.idServer,
+    ...identity.requiredIdServer,
     ...overrides,
   }),
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
@@ -171,6 +178,7 @@ export const MSISDN: MediumKit = {
   noun: 'phone number',
   aNoun: 'a phone number',
   message: 'SMS message',
+  specMessage: 'SMS',
   validates: 'msisdn-validation',
   sendsObservable: 'msisdn-by-identity-service',
   denies: 'denied-msisdn',
@@ -199,6 +207,7 @@ export const MSISDN: MediumKit = {
     client_secret: identity.clientSecret,
     ...MSISDN.address(identity),
     send_attempt: 1,
+    ...identity.requiredIdServer,
     ...overrides,
   }),
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),

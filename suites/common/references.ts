@@ -30,6 +30,9 @@ export const REF = {
   sendAttempt: (medium: Medium) => cs(`${definition(medium)}: send_attempt`),
   emailFormat: noted(cs(`${definition('email')}: email`), `format: email since ${release('v1.14')}`),
   phoneNumber: cs(`${definition('msisdn')}: country (ISO 3166-1 alpha-2) and phone_number`),
+  /** account/password's option: "The server may instead send an email to the given address…". */
+  passwordOption: (endpoint: EndpointKey) =>
+    endpointRef(endpoint, 'description ("M_THREEPID_NOT_FOUND may be returned … The server may instead send an email to the given address")'),
   recommendation: (endpoint: EndpointKey) =>
     noted(
       endpointRef(endpoint, '400 response'),

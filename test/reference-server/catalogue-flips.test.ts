@@ -77,6 +77,7 @@ function runAgainstReference(setup: Setup, faults: Fault[], only?: string, extra
         '--shared-secret', hs.registrationSharedSecret,
         '--expectations', noExpectations, '--results', resultsFile,
         ...(only === undefined ? [] : ['--only', only]),
+        ...(setup.spec ? ['--spec', setup.spec] : []),
         ...extra,
       ]);
       return { code: run.code, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as Results, output: run.stdout + run.stderr };

@@ -10,6 +10,7 @@ export const FAULTS = {
   // The validation message (the server's own mail, or the identity service's, asked for by the server)
   'nothing-sent': 'requestTokens answer 200 but send nothing: no mail, and the identity service is never asked (the sid is the server\'s own)',
   'mail-no-link': 'the validation mail gives the token in words, with no link in it',
+  'same-attempt-refused': 'an email requestToken repeating a send_attempt already seen answers 400 M_INVALID_PARAM',
   'same-attempt-resends': 'the same send_attempt again sends another message (the identity service is given a higher one)',
   'higher-attempt-no-resend': 'a higher send_attempt answers 200 but sends no new message (the identity service is given the first one)',
   // Addresses the server refuses, binds, or does not know
@@ -35,19 +36,19 @@ export const FAULTS = {
   'wrong-method-no-errcode': 'a wrong method on a known path answers 405 with a body lacking errcode',
   // The relays to the identity service: msisdn delegation, and the email proxy to id_server
   'relay-drops-next-link': 'requestTokens reach the IS without next_link',
-  'relay-own-sid': 'a relayed requestToken answers a sid of the server\'s own, not the one the IS gave',
+  'relay-own-client-secret': 'a relayed requestToken reaches the IS with a client_secret of the server\'s own, not the client\'s',
   'relay-error-500-plain': 'any IS failure (its 4xx errors and timeouts included) comes back as 500 text/plain',
   'relay-hang': 'no timeout on IS calls: when the IS hangs, the server never answers',
   // The email proxy to id_server (`emailVia: 'id-server'`)
   'id-server-trusts-anyone': 'any id_server is proxied to, trusted or not (one that cannot be reached then answers 502 M_UNKNOWN)',
   'id-server-missing-500': 'an email requestToken without id_server answers 500 M_UNKNOWN',
+  'id-server-missing-refused': 'an email requestToken without id_server, on the v3 paths, answers 400 M_SERVER_NOT_TRUSTED instead of validating the address itself',
   // Privacy mode (`privacy: true`)
   'privacy-leak': 'privacy mode is ignored: bound (and, for password reset, unbound) addresses get their open 400 errors',
   'privacy-timing-leak': 'in privacy mode, requests for a bound address answer 400 ms later',
   // Rate limiting (`rateLimit`)
   'rate-limit-no-retry': 'a 429 carries neither Retry-After nor retry_after_ms',
   'rate-limit-wrong-errcode': 'a 429 carries errcode M_UNKNOWN instead of M_LIMIT_EXCEEDED',
-  'rate-limit-400': 'a rate-limited request answers 400 M_LIMIT_EXCEEDED instead of 429',
   // Finer bad-input faults, for scenarios about one kind of input
   'client-secret-unchecked': 'a client_secret outside [0-9a-zA-Z.=_-]{1,255} is accepted: 200 with a sid, nothing sent',
   'email-unchecked': 'an email that is not an address is accepted: 200 with a sid, nothing sent',

@@ -148,6 +148,7 @@ export class ReferenceHomeserver {
         { method: 'POST', paths: client(endpoint.path),     handle: (request) => this.requestToken(key, request) })),
       { method: 'POST', paths: client('/account/3pid/add'), handle: (request) => this.addThreepid(request) },
       { method: 'GET',  paths: client('/account/3pid'),     handle: (request) => this.listThreepids(request) },
+      { method: 'POST', paths: client('/account/3pid'),     handle: (request) => this.addThreepidWithCreds(request) },
       { method: 'GET',  paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailToken(request) },
       { method: 'POST', paths: [MSISDN_SUBMIT_PATH],         handle: (request) => this.submitMsisdnToken(request) },
       { method: 'GET',  paths: [ADMIN_REGISTER_PATH],        handle: () => jsonReply({ nonce: this.accounts.issueNonce() }) },
@@ -279,12 +280,17 @@ export class ReferenceHomeserver {
     if (this.has('not-implemented')) throw new MatrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
     this.enforceRateLimit(key, request);
 
+    const proxied = medium === 'email' && this.options.emailVia === 'id-server';
     let token: TokenRequest;
     try {
       token = parseTokenRequest(medium, request.body, {
         clientSecretUnchecked: this.has('client-secret-unchecked'),
         emailUnchecked: this.has('email-unchecked'),
       });
+      // Until r0.6.0 (the r0 paths here) a request to a proxying server had to name id_server.
+      if (proxied && token.idServer === undefined && request.path.startsWith('/_matrix/client/r0/')) {
+        throw new BadInput('M_MISSING_PARAM', 'Missing parameters: id_server');
+      }
     } catch (error) {
       if (error instanceof BadInput && this.has('bad-input-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
       if (error instanceof BadInput && this.has('bad-input-accepted')) return this.tokenSuccess(medium, newSid());
@@ -300,7 +306,6 @@ export class ReferenceHomeserver {
       const errcode = purpose === '3pid' && this.has('medium-not-supported-wrong') ? 'M_UNKNOWN' : 'M_THREEPID_MEDIUM_NOT_SUPPORTED';
       throw new MatrixError(400, errcode, `This server does not validate ${medium === 'email' ? 'email addresses' : 'phone numbers'}`);
     }
-    const proxied = medium === 'email' && this.options.emailVia === 'id-server';
     if (proxied) this.checkIdServer(token.idServer);
     if (this.isDenied(token) && !this.has('denied-allowed')) {
       const errcode = this.has('denied-wrong-errcode') ? 'M_FORBIDDEN' : 'M_THREEPID_DENIED';
@@ -323,20 +328,23 @@ export class ReferenceHomeserver {
       if (!hide) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
       return this.startDecoy(token, medium === 'email' && !proxied ? ownerNoticeMail(token.address) : undefined);
     }
-    if (proxied) return this.startEmailProxy(token, token.idServer!);
+    // From r0.6.0 a request may name no identity server: the server then mails the link itself.
+    if (proxied && token.idServer !== undefined) return this.startEmailProxy(token, token.idServer);
     return medium === 'email' ? this.startEmailValidation(token) : this.startMsisdnValidation(token);
   }
 
   /**
-   * r0.4.0: id_server names the identity server to proxy to and is required; one the server
-   * does not trust answers 400 M_SERVER_NOT_TRUSTED. r0.6.0 made it optional (deprecated):
-   * without one, a server that only proxies has no trusted server to use, and says so with
-   * M_SERVER_NOT_TRUSTED (M_MISSING_PARAM would do for r0.4.0/r0.5.0).
+   * id_server names the identity server to proxy to; one the server does not trust answers
+   * 400 M_SERVER_NOT_TRUSTED. r0.6.0 made it optional (deprecated), and the homeserver
+   * "should validate the email itself": without one, this server mails its own link.
    */
   private checkIdServer(idServer: string | undefined): void {
     if (idServer === undefined) {
       if (this.has('id-server-missing-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
-      throw new MatrixError(400, 'M_SERVER_NOT_TRUSTED', 'This server validates email addresses through an identity server: name a trusted one in id_server');
+      if (this.has('id-server-missing-refused')) {
+        throw new MatrixError(400, 'M_SERVER_NOT_TRUSTED', 'This server validates email addresses through an identity server: name a trusted one in id_server');
+      }
+      return;
     }
     if (this.has('id-server-trusts-anyone')) return;
     if (!(this.options.trustedIdServers ?? []).includes(idServer)) {
@@ -347,10 +355,9 @@ export class ReferenceHomeserver {
   private enforceRateLimit(key: string, request: Incoming): void {
     const retryAfterMs = this.limiter?.take(`${key}\0${request.clientIp}`, Date.now());
     if (retryAfterMs === undefined) return;
-    const status = this.has('rate-limit-400') ? 400 : 429;
     const errcode = this.has('rate-limit-wrong-errcode') ? 'M_UNKNOWN' : 'M_LIMIT_EXCEEDED';
-    if (this.has('rate-limit-no-retry')) throw new MatrixError(status, errcode, 'Too many requests');
-    throw new MatrixError(status, errcode, 'Too many requests', { retry_after_ms: retryAfterMs }, {
+    if (this.has('rate-limit-no-retry')) throw new MatrixError(429, errcode, 'Too many requests');
+    throw new MatrixError(429, errcode, 'Too many requests', { retry_after_ms: retryAfterMs }, {
       'retry-after': String(Math.ceil(retryAfterMs / 1000)),
     });
   }
@@ -371,6 +378,7 @@ export class ReferenceHomeserver {
       session.sendAttempt = token.sendAttempt;
       mail = !this.has('higher-attempt-no-resend');
     } else {
+      if (this.has('same-attempt-refused')) throw new MatrixError(400, 'M_INVALID_PARAM', 'send_attempt was seen before');
       mail = this.has('same-attempt-resends');
     }
     if (mail && !this.has('nothing-sent')) {
@@ -387,7 +395,7 @@ export class ReferenceHomeserver {
       path: '/validate/msisdn/requestToken',
       encoding: 'json',
       body: {
-        client_secret: token.clientSecret,
+        client_secret: this.forwardedSecret(token),
         country: token.country,
         phone_number: token.phoneNumber,
         send_attempt: this.forwardedAttempt(token),
@@ -409,6 +417,11 @@ export class ReferenceHomeserver {
     return token.sendAttempt;
   }
 
+  /** The client_secret the identity service gets: the client's, or under a fault one of the server's own. */
+  private forwardedSecret(token: TokenRequest): string {
+    return this.has('relay-own-client-secret') ? `reference.${token.clientSecret.length}` : token.clientSecret;
+  }
+
   /**
    * emailVia 'id-server': the identity server named in id_server owns the session, its
    * send_attempt and its mail; every request goes to it, form-encoded as Dendrite sends it.
@@ -416,7 +429,7 @@ export class ReferenceHomeserver {
   private async startEmailProxy(token: TokenRequest, idServer: string): Promise<Reply> {
     if (this.has('nothing-sent')) return this.unsentSession(token);
     const body = {
-      client_secret: token.clientSecret,
+      client_secret: this.forwardedSecret(token),
       email: token.email,
       send_attempt: this.forwardedAttempt(token),
       ...(token.nextLink !== undefined && !this.has('relay-drops-next-link') && { next_link: token.nextLink }),
@@ -433,7 +446,7 @@ export class ReferenceHomeserver {
 
   /** Keeps (or updates) the local record of a session the identity service answered for. */
   private relayedSession(token: TokenRequest, answer: Record<string, unknown>, identityServer: string | undefined): Reply {
-    const sid = this.has('relay-own-sid') ? newSid() : answer['sid'];
+    const sid = answer['sid'];
     if (typeof sid !== 'string' || !OPAQUE_ID.test(sid)) {
       throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid');
     }
@@ -549,6 +562,21 @@ export class ReferenceHomeserver {
     const sid = fields.string('sid');
     const challenge = this.accounts.passwordChallenge(userId, fields.values['auth']);
     if (challenge !== undefined) return challenge;
+    return this.bindSession(userId, sid, clientSecret);
+  }
+
+  /**
+   * POST /account/3pid with three_pid_creds, as r0.4.0 and r0.5.0 have it (deprecated since
+   * r0.6.0): the access token alone authorises it.
+   */
+  private async addThreepidWithCreds(request: Incoming): Promise<Reply> {
+    const userId = this.accounts.authenticate(request.headers.authorization);
+    const creds = Fields.of(request.body).require('three_pid_creds').values['three_pid_creds'];
+    const fields = new Fields(typeof creds === 'object' && creds !== null ? (creds as Record<string, unknown>) : {}).require('client_secret', 'sid');
+    return this.bindSession(userId, fields.string('sid'), fields.string('client_secret'));
+  }
+
+  private async bindSession(userId: string, sid: string, clientSecret: string): Promise<Reply> {
     const session = this.sessions.open(sid, clientSecret);
     const address =
       session === undefined || session.decoy ? undefined

@@ -15,6 +15,11 @@ export interface Setup {
   server: Omit<ReferenceHomeserverOptions, 'identityPort' | 'smtpPort' | 'faults' | 'trustedIdServers'>;
   /** Only the scenarios that need this run under the setup: every other one would meet its refusals. */
   onlyNeeding?: Capability;
+  /**
+   * The spec release to test at (--spec), where not the newest the server advertises: the
+   * scenarios of releases before r0.6.0 run on its r0 paths, where it keeps to their rules.
+   */
+  spec?: SpecVersion;
 }
 
 const profileFile = (name: string) => fileURLToPath(new URL(`./profiles/${name}.json`, import.meta.url));
@@ -31,6 +36,8 @@ export const SETUPS: readonly Setup[] = (
     // Email proxied to id_server over HTTPS, as Dendrite does; the profile has the fake serve TLS.
     { name: 'email-via-id-server', profile: profileFile('email-via-id-server'), server: { emailVia: 'id-server', identityTls: true } },
     { name: 'no-validation', profile: profileFile('no-validation'), server: { noEmail: true, noMsisdn: true } },
+    // The founding releases' proxy: id_server required in every request, the request proxied to it.
+    { name: 'r0.5.0-email-via-id-server', profile: profileFile('email-via-id-server'), server: { emailVia: 'id-server', identityTls: true }, spec: 'r0.5.0' },
   ] satisfies Setup[]
 ).map((setup) => ({ ...setup, server: { identityTimeoutMs: IDENTITY_TIMEOUT_MS, ...setup.server } }));
 
@@ -45,7 +52,7 @@ export function profileOf(setup: Setup): Profile {
 
 export function appliesUnder(scenario: Scenario, setup: Setup): boolean {
   if (setup.onlyNeeding && !scenario.needs?.includes(setup.onlyNeeding)) return false;
-  return inapplicability(scenario, REFERENCE_SPEC, profileOf(setup)) === undefined;
+  return inapplicability(scenario, setup.spec ?? REFERENCE_SPEC, profileOf(setup)) === undefined;
 }
 
 /** Where the scenario's failure cases run: the first setup it applies under. */
