@@ -78,7 +78,7 @@ export function formatStepSummary(input: Results | RunModel): string {
       results.scenarios.filter((r) => failsRun(r, strict)),
     ),
     ...details(
-      'Warnings (failed should-level scenarios)',
+      'Warnings: failed should-level scenarios',
       results.scenarios.filter((r) => isWarning(r, strict)),
     ),
     ...details(

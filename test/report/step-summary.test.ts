@@ -91,7 +91,7 @@ describe('formatStepSummary', () => {
     const warned = formatStepSummary(sampleResults([SCENARIOS[1]!, SHOULD_FAILED]));
     expect(warned).toContain('Run passed with warnings: 1 passed, 0 failed (must), 1 warning (should), ');
     expect(warned).not.toContain('<summary>Failures');
-    expect(warned).toContain('<summary>Warnings (failed should-level scenarios) (1)</summary>\n\n- `register-email/cors-headers` Answers carry the CORS headers — expected header access-control-allow-origin, but it was absent');
+    expect(warned).toContain('<summary>Warnings: failed should-level scenarios (1)</summary>\n\n- `register-email/cors-headers` Answers carry the CORS headers — expected header access-control-allow-origin, but it was absent');
     expect(tableOf(warned).map(cells)[2]).toEqual(['register-email', '1', '0', '1', '0', '0', '0']);
   });
 
