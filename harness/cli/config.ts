@@ -21,6 +21,7 @@ export interface Config {
   updateExpectations: boolean;
   only?: string;
   quick: boolean;
+  strict: boolean;
   concurrency: number;
   quiet: boolean;
   timeoutMs: number;
@@ -57,6 +58,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--update-expectations', key: 'updateExpectations', kind: 'flag', describe: 'After the run, rewrite the expectations file from it: new failures are added (their reason marked "unreviewed"), passing entries removed; a run then exits 0 unless it could not write.' },
   { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches: a substring or a glob with *, several separated by commas, e.g. register-email/*,*/denied .' },
   { flag: '--quick', key: 'quick', kind: 'flag', env: 'MATRIX_3PID_QUICK', describe: 'Skip the slow scenarios (those that wait out a server\'s own timeouts, a minute or more each), saying so in the report.' },
+  { flag: '--strict', key: 'strict', kind: 'flag', env: 'MATRIX_3PID_STRICT', describe: 'Fail the run (exit 1) on failed should-level scenarios too; without it they are reported as warnings and only failed must-level scenarios fail the run.' },
   { flag: '--concurrency', key: 'concurrency', kind: 'positive', env: 'MATRIX_3PID_CONCURRENCY', value: 'N', describe: `Scenarios run at once (default ${DEFAULT_CONCURRENCY}); 1 runs them one after another in catalogue order. Scenarios that need the server to themselves run alone either way.` },
   { flag: '--quiet', key: 'quiet', kind: 'flag', env: 'MATRIX_3PID_QUIET', describe: 'No live progress on stderr (the reports are unchanged).' },
   { flag: '--timeout', key: 'timeoutMs', kind: 'positive', env: 'MATRIX_3PID_TIMEOUT_MS', value: 'MS', describe: 'Deadline for each request to the homeserver, in milliseconds (default 10000).' },
@@ -106,7 +108,7 @@ function convert(option: OptionSpec, raw: string, source: string): unknown {
 }
 
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Config {
-  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, concurrency: DEFAULT_CONCURRENCY, quiet: false, updateExpectations: false, help: false, version: false };
+  const config: Config = { timeoutMs: 10_000, maxBodyBytes: 1_048_576, quick: false, strict: false, concurrency: DEFAULT_CONCURRENCY, quiet: false, updateExpectations: false, help: false, version: false };
   const set = config as unknown as Record<string, unknown>;
   // Flags first, so that a flag wins over its environment variable even where the
   // variable's value would not parse.
@@ -170,8 +172,10 @@ export function helpText(version: string): string {
     '  GITHUB_STEP_SUMMARY         When set (as in GitHub Actions), a Markdown summary of the run is appended to this file.',
     '',
     'Exit codes:',
-    '  0  no unexpected failure (expected failures listed in --expectations do not count)',
-    '  1  unexpected failures, or unexpected passes of expected failures',
+    '  0  no unexpected failure (expected failures listed in --expectations do not count, nor',
+    '     failed should-level scenarios, which are warnings, unless --strict)',
+    '  1  unexpected failures of must-level scenarios (of should-level ones too with --strict),',
+    '     or unexpected passes of expected failures',
     '  2  usage or configuration error (bad flag, bad profile, bad expectations file)',
     '  3  the target homeserver could not be reached',
   ].join('\n');

@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (config.quiet) return (await runConformance(config, out)).exitCode;
   // Progress and the run's own lines share stderr: the display keeps them apart.
-  const progress = progressDisplay({ stream: process.stderr });
+  const progress = progressDisplay({ stream: process.stderr, strict: config.strict });
   return (await runConformance(config, { ...out, log: progress.log, watcher: progress })).exitCode;
 }
 

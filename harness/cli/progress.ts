@@ -1,9 +1,9 @@
 // The live progress of a run, on stderr. On a terminal, one line redrawn in place: how many
-// scenarios are done, how many failed, the time so far, and the scenario running longest
+// scenarios are done, how many failed (and how many should-level ones failed as warnings), the time so far, and the scenario running longest
 // with what it waits for. Off a terminal (CI logs), plain lines: one per endpoint as its
 // last scenario finishes, and a status line whenever 10 s passed without one.
 import type { EndpointKey } from '../model/endpoints.js';
-import { FAILING } from '../report/status.js';
+import { failsRun, isWarning } from '../report/status.js';
 import type { RunWatcher, ScenarioFinished } from '../runner/events.js';
 
 export interface ProgressStream {
@@ -14,6 +14,8 @@ export interface ProgressStream {
 
 export interface ProgressOptions {
   stream: ProgressStream;
+  /** --strict: a failed `should` counts as failed, not as a warning. */
+  strict?: boolean;
   /** Injectable for tests. */
   now?: () => number;
   every?: (callback: () => void, ms: number) => { stop(): void };
@@ -25,6 +27,12 @@ export interface ProgressDisplay extends RunWatcher {
 }
 
 const REDRAW_MS = 1_000;
+/** The per-endpoint count of failed `should` scenarios that do not fail the run. */
+const WARNING = 'warning';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 const QUIET_LIMIT_MS = 10_000;
 
 interface EndpointTally {
@@ -34,7 +42,7 @@ interface EndpointTally {
   startedAt: number | undefined;
 }
 
-export function progressDisplay({ stream, now = Date.now, every = realInterval }: ProgressOptions): ProgressDisplay {
+export function progressDisplay({ stream, strict = false, now = Date.now, every = realInterval }: ProgressOptions): ProgressDisplay {
   const tty = stream.isTTY === true;
   const startedAt = now();
   const running = new Map<string, { since: number; waiting: string | undefined }>();
@@ -42,13 +50,14 @@ export function progressDisplay({ stream, now = Date.now, every = realInterval }
   let total = 0;
   let done = 0;
   let failed = 0;
+  let warnings = 0;
   let lastLineAt = startedAt;
   let drawn = false;
   let timer: { stop(): void } | undefined;
 
   const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
   const status = () => {
-    const parts = [`${done}/${total} done`, `${failed} failed`, seconds(now() - startedAt)];
+    const parts = [`${done}/${total} done`, `${failed} failed`, ...(warnings ? [plural(warnings, 'warning')] : []), seconds(now() - startedAt)];
     const slowest = [...running].sort(([, a], [, b]) => a.since - b.since)[0];
     if (slowest) {
       const [id, { since, waiting }] = slowest;
@@ -79,7 +88,7 @@ export function progressDisplay({ stream, now = Date.now, every = realInterval }
     else if (now() - lastLineAt >= QUIET_LIMIT_MS) line(`… ${status()}`);
   };
   const endpointDone = (endpoint: EndpointKey, tally: EndpointTally) => {
-    const counts = [...tally.counts].map(([name, n]) => `${n} ${name}`).join(', ');
+    const counts = [...tally.counts].map(([name, n]) => (name === WARNING ? plural(n, 'warning') : `${n} ${name}`)).join(', ');
     const took = tally.startedAt === undefined ? '' : ` in ${((now() - tally.startedAt) / 1000).toFixed(1)} s`;
     line(`${endpoint}: ${tally.planned} scenarios, ${counts}${took}`);
   };
@@ -104,11 +113,14 @@ export function progressDisplay({ stream, now = Date.now, every = realInterval }
     finished(scenario: ScenarioFinished) {
       running.delete(scenario.id);
       done += 1;
-      if (FAILING.includes(scenario.status)) failed += 1;
+      if (failsRun(scenario, strict)) failed += 1;
+      const warning = isWarning(scenario, strict);
+      if (warning) warnings += 1;
       const tally = endpoints.get(scenario.endpoint);
       if (!tally) return draw();
       tally.finished += 1;
-      tally.counts.set(scenario.status, (tally.counts.get(scenario.status) ?? 0) + 1);
+      const counted = warning ? WARNING : scenario.status;
+      tally.counts.set(counted, (tally.counts.get(counted) ?? 0) + 1);
       if (tally.finished === tally.planned && !tty) endpointDone(scenario.endpoint, tally);
       else draw();
     },

@@ -14,6 +14,7 @@ import { writeReports } from '../report/reporters.js';
 import { exitCodeFor, judgedStatus, summarise, toScenarioResult, type Results, type ScenarioResult } from '../report/results.js';
 import { provenanceFrom, RESULTS_SCHEMA_VERSION } from '../report/provenance.js';
 import { runModel } from '../report/run-model.js';
+import { runStatements } from '../report/run-statements.js';
 import { NO_WATCHER, type RunWatcher } from '../runner/events.js';
 import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
 import type { Target } from '../runner/target.js';
@@ -82,13 +83,13 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
     });
     const scenarios = judge(verdicts, config.only, expectations);
     const results = buildResults(target, server, scenarios, startedAt);
-    const written = await writeReports(runModel(results), { config, env: process.env, print: (text) => out.report(text) });
+    const written = await writeReports(runModel(results, { strict: config.strict }), { config, env: process.env, print: (text) => out.report(text) });
     for (const line of written) out.log(line);
     if (config.updateExpectations && expectationsFile) {
       await rewriteExpectations(expectationsFile, book, results, out);
       return { exitCode: 0, results };
     }
-    return { exitCode: exitCodeFor(results.summary), results };
+    return { exitCode: exitCodeFor(results.scenarios, { strict: config.strict }), results };
   } finally {
     await launched?.stop();
   }
@@ -152,6 +153,7 @@ function buildResults(target: Target, server: Server, scenarios: ScenarioResult[
     durationMs: Date.now() - startedAt.getTime(),
     provenance: provenanceFrom(process.env, startedAt),
     summary: summarise(scenarios),
+    statements: runStatements(target.spec, scenarios.filter((s) => s.status !== 'skipped')),
     scenarios,
   };
 }

@@ -20,7 +20,7 @@ function counts(t: Tally | undefined): string {
 /** One column per results file, one row per family: passed / failed / skipped. */
 export function formatCompatTable(runs: readonly Results[]): string {
   const heads = runs.map((r) => `${r.target.server.name} ${r.target.server.version} (${r.profile}, spec ${r.spec})`);
-  const models = runs.map(runModel);
+  const models = runs.map((run) => runModel(run));
   const byFamily = models.map((run) => new Map(run.byFamily.map((group) => [group.key, group.tally])));
   return [
     `| scenario family | ${heads.join(' | ')} |`,

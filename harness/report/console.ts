@@ -1,8 +1,11 @@
-// The report a person reads after a run: grouped by endpoint, failures with their evidence.
+// The report a person reads after a run: grouped by endpoint, failures and warnings with
+// their evidence, then the totals (must failures and should warnings apart) and the spec
+// statements the run checked.
 import type { Reporter } from './reporter.js';
 import type { Results, ScenarioResult, Status } from './results.js';
-import { asRunModel, type RunModel } from './run-model.js';
-import { FAILING } from './status.js';
+import { asRunModel, failuresPhrase, type RunModel } from './run-model.js';
+import { statementsLine } from './run-statements.js';
+import { FAILING, isWarning } from './status.js';
 
 const MARK: Record<Status, string> = {
   passed: 'PASS',
@@ -19,8 +22,10 @@ function indent(text: string, by: string): string {
     .join('\n');
 }
 
-function scenarioLines(result: ScenarioResult): string[] {
-  const lines = [`  ${MARK[result.status].padEnd(5)} ${result.id}  ${result.title} [${result.level}, ${result.durationMs} ms]`];
+function scenarioLines(result: ScenarioResult, strict: boolean): string[] {
+  // A failed `should` that does not fail the run reads as a warning, with the same evidence.
+  const mark = isWarning(result, strict) ? 'WARN' : MARK[result.status];
+  const lines = [`  ${mark.padEnd(5)} ${result.id}  ${result.title} [${result.level}, ${result.durationMs} ms]`];
   for (const note of result.observed ?? []) lines.push(`          seen: ${note}`);
   if (FAILING.includes(result.status)) {
     lines.push(indent(`spec: ${result.specRef}`, '          '));
@@ -32,17 +37,18 @@ function scenarioLines(result: ScenarioResult): string[] {
 }
 
 export function formatConsoleReport(input: Results | RunModel): string {
-  const { results, byEndpoint } = asRunModel(input);
+  const { results, strict, all, byEndpoint } = asRunModel(input);
   const out: string[] = [];
   for (const { key, scenarios, tally } of byEndpoint) {
     out.push('', `${key}: ${tally.byStatus.passed}/${tally.scenarios} passed`);
-    for (const r of scenarios) out.push(...scenarioLines(r));
+    for (const r of scenarios) out.push(...scenarioLines(r, strict));
   }
   const s = results.summary;
   out.push(
     '',
     `target  ${results.target.url} (${results.target.server.name} ${results.target.server.version}), spec ${results.spec}, profile ${results.profile}`,
-    `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes in ${(results.durationMs / 1000).toFixed(1)} s`,
+    ...(results.statements ? [statementsLine(results.spec, results.statements)] : []),
+    `${s.passed} passed, ${failuresPhrase(all, strict)}, ${s.skipped} skipped, ${s.expectedFailures} expected failures, ${s.unexpectedPasses} unexpected passes in ${(results.durationMs / 1000).toFixed(1)} s`,
   );
   return out.join('\n');
 }

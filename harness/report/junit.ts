@@ -1,9 +1,13 @@
 // The run as JUnit XML, the format CI test reporters read (GitHub test-report actions,
-// Jenkins, GitLab): one <testsuite> per endpoint, one <testcase> per scenario.
+// Jenkins, GitLab): one <testsuite> per endpoint, one <testcase> per scenario. A JUnit
+// failure is exactly what fails the run, so that a reporter's red agrees with the exit code.
 //
 // Mapping of the suite's verdicts onto JUnit's three outcomes:
 //   passed            -> a plain <testcase>
-//   failed            -> <failure type="failed">: reason, spec reference, evidence (replayable)
+//   failed (must)     -> <failure type="failed">: reason, spec reference, evidence (replayable)
+//   failed (should)   -> a warning: a passing <testcase> whose <system-out> opens with
+//                        "warning (should):" and carries the same text; under --strict it
+//                        fails the run, so it is a <failure type="should">
 //   unexpected-pass   -> <failure type="unexpected-pass">: it fails the run, so it fails here too
 //   expected-failure  -> a passing <testcase>: known failures do not fail the run; the reason
 //                        stays readable in <system-out>
@@ -11,8 +15,8 @@
 import { formatExchange } from '../http/exchange.js';
 import { writeReportFile, type Reporter } from './reporter.js';
 import type { Results, ScenarioResult } from './results.js';
-import { asRunModel, countOf, type RunModel, type Tally } from './run-model.js';
-import { FAILING } from './status.js';
+import { asRunModel, type RunModel } from './run-model.js';
+import { failsRun, isWarning } from './status.js';
 
 /**
  * Text that XML 1.0 can carry. Server bodies may hold anything; characters outside the
@@ -93,14 +97,21 @@ function failureText(result: ScenarioResult): string {
   return parts.join('\n');
 }
 
-function systemOut(result: ScenarioResult): string | undefined {
+function systemOut(result: ScenarioResult, strict: boolean): string | undefined {
+  // A warning's text already holds what was seen.
+  if (isWarning(result, strict)) return `warning (should): ${failureText(result)}`;
   const lines: string[] = [];
   if (result.status === 'expected-failure') lines.push(`expected failure: ${result.reason ?? ''}`);
   for (const note of result.observed ?? []) lines.push(`seen: ${note}`);
   return lines.length ? lines.join('\n') : undefined;
 }
 
-function testcase(result: ScenarioResult, indent: string): string[] {
+/** The <failure> type: the status, or for a `should` that fails the run only under --strict, "should". */
+function failureType(result: ScenarioResult): string {
+  return result.status === 'failed' && result.level === 'should' ? 'should' : result.status;
+}
+
+function testcase(result: ScenarioResult, strict: boolean, indent: string): string[] {
   const open = `${indent}<testcase${attributes({
     classname: result.endpoint,
     name: `${result.id}: ${result.title}`,
@@ -108,28 +119,26 @@ function testcase(result: ScenarioResult, indent: string): string[] {
   })}`;
   const inner: string[] = [];
   const deeper = `${indent}  `;
-  switch (result.status) {
-    case 'failed':
-    case 'unexpected-pass':
-      inner.push(
-        `${deeper}<failure${attributes({ message: firstLine(result.reason), type: result.status })}>${escapeText(failureText(result))}</failure>`,
-      );
-      break;
-    case 'skipped':
-      inner.push(`${deeper}<skipped${attributes({ message: result.reason ?? 'skipped' })}/>`);
-      break;
-    case 'passed':
-    case 'expected-failure':
-      break;
+  if (failsRun(result, strict)) {
+    inner.push(
+      `${deeper}<failure${attributes({ message: firstLine(result.reason), type: failureType(result) })}>${escapeText(failureText(result))}</failure>`,
+    );
+  } else if (result.status === 'skipped') {
+    inner.push(`${deeper}<skipped${attributes({ message: result.reason ?? 'skipped' })}/>`);
   }
-  const out = systemOut(result);
+  const out = systemOut(result, strict);
   if (out !== undefined) inner.push(`${deeper}<system-out>${escapeText(out)}</system-out>`);
   return inner.length ? [`${open}>`, ...inner, `${indent}</testcase>`] : [`${open}/>`];
 }
 
-/** The counts a <testsuite> or <testsuites> carries. */
-function counts(t: Tally): { tests: number; failures: number; errors: number; skipped: number } {
-  return { tests: t.scenarios, failures: countOf(t, ...FAILING), errors: 0, skipped: t.byStatus.skipped };
+/** The counts a <testsuite> or <testsuites> carries: failures are what fails the run. */
+function counts(scenarios: readonly ScenarioResult[], strict: boolean): { tests: number; failures: number; errors: number; skipped: number } {
+  return {
+    tests: scenarios.length,
+    failures: scenarios.filter((r) => failsRun(r, strict)).length,
+    errors: 0,
+    skipped: scenarios.filter((r) => r.status === 'skipped').length,
+  };
 }
 
 /** ISO 8601 without fractional seconds or zone: the form the Ant schema's timestamp takes. */
@@ -139,7 +148,7 @@ function timestamp(iso: string): string | undefined {
 }
 
 export function formatJUnit(input: Results | RunModel): string {
-  const { results, all, byEndpoint } = asRunModel(input);
+  const { results, strict, byEndpoint } = asRunModel(input);
 
   const properties: Array<[string, string]> = [
     ['target.url', results.target.url],
@@ -152,7 +161,7 @@ export function formatJUnit(input: Results | RunModel): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${attributes({
       name: `${results.tool.name} ${results.target.url}`,
-      ...counts(all),
+      ...counts(results.scenarios, strict),
       time: seconds(results.durationMs),
     })}>`,
   ];
@@ -161,7 +170,7 @@ export function formatJUnit(input: Results | RunModel): string {
     lines.push(
       `  <testsuite${attributes({
         name: key,
-        ...counts(tally),
+        ...counts(scenarios, strict),
         time: seconds(tally.durationMs),
         timestamp: timestamp(results.startedAt),
         id: id++,
@@ -169,7 +178,7 @@ export function formatJUnit(input: Results | RunModel): string {
       '    <properties>',
       ...properties.map(([name, value]) => `      <property${attributes({ name, value })}/>`),
       '    </properties>',
-      ...scenarios.flatMap((r) => testcase(r, '    ')),
+      ...scenarios.flatMap((r) => testcase(r, strict, '    ')),
       '  </testsuite>',
     );
   }

@@ -2,8 +2,13 @@
 // can say which run of which commit each column shows. The CI fields come from the
 // variables GitHub Actions sets; elsewhere they are left out rather than guessed.
 
-/** The results file's layout: 1 for files written before it was numbered, 2 from provenance on. */
-export const RESULTS_SCHEMA_VERSION = 2;
+/**
+ * The results file's layout: 1 for files written before it was numbered, 2 from provenance
+ * on, 3 from the summary's failures by level (failedMust, failedShould) and the statements
+ * checked (`statements`, and each scenario's) on. Each only adds fields: readers of older
+ * files find them absent.
+ */
+export const RESULTS_SCHEMA_VERSION = 3;
 
 export interface Provenance {
   runDate: string;

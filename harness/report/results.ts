@@ -6,7 +6,8 @@ import type { RawVerdict } from '../runner/run-scenarios.js';
 import type { Family, Level, Scenario } from '../model/scenario.js';
 import type { SpecVersion } from '../model/spec-versions.js';
 import type { Provenance } from './provenance.js';
-import { FAILING, STATUSES, SUMMARY_FIELDS, type Status, type Summary } from './status.js';
+import type { RunStatements } from './run-statements.js';
+import { failsRun, STATUSES, SUMMARY_FIELDS, type Judged, type Status, type Summary } from './status.js';
 
 export type { Status, Summary } from './status.js';
 
@@ -17,6 +18,8 @@ export interface ScenarioResult {
   family?: Family;
   level: Level;
   specRef: string;
+  /** The ids in spec/statements.yaml the scenario checks; absent where it names none (and in files before schemaVersion 3). */
+  statements?: string[];
   status: Status;
   reason?: string;
   durationMs: number;
@@ -39,6 +42,8 @@ export interface Results {
   /** Absent in files written before schemaVersion 2. */
   provenance?: Provenance;
   summary: Summary;
+  /** The spec statements the run checked; absent in files written before schemaVersion 3. */
+  statements?: RunStatements;
   scenarios: ScenarioResult[];
 }
 
@@ -65,6 +70,7 @@ export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expect
     family: scenario.family,
     level: scenario.level,
     specRef: scenario.specRef,
+    ...(scenario.statements?.length && { statements: [...scenario.statements] }),
     status,
     ...(reason !== undefined && { reason }),
     durationMs: verdict.durationMs,
@@ -76,10 +82,18 @@ export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expect
 
 export function summarise(results: readonly ScenarioResult[]): Summary {
   const count = (status: Status) => results.filter((r) => r.status === status).length;
-  return Object.fromEntries(STATUSES.map((status) => [SUMMARY_FIELDS[status], count(status)])) as Summary;
+  const failedAt = (level: Level) => results.filter((r) => r.status === 'failed' && r.level === level).length;
+  return {
+    ...(Object.fromEntries(STATUSES.map((status) => [SUMMARY_FIELDS[status], count(status)])) as Summary),
+    failedMust: failedAt('must'),
+    failedShould: failedAt('should'),
+  };
 }
 
-/** 0 when nothing unexpected happened, 1 otherwise (the CLI's documented exit codes). */
-export function exitCodeFor(summary: Summary): 0 | 1 {
-  return FAILING.some((status) => summary[SUMMARY_FIELDS[status]] > 0) ? 1 : 0;
+/**
+ * 0 when nothing unexpected happened, 1 otherwise (the CLI's documented exit codes): a failed
+ * `must` or an unexpected pass; a failed `should` only under --strict (else it is a warning).
+ */
+export function exitCodeFor(results: readonly Judged[], { strict = false }: { strict?: boolean } = {}): 0 | 1 {
+  return results.some((result) => failsRun(result, strict)) ? 1 : 0;
 }

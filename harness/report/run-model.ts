@@ -1,8 +1,9 @@
-// One run as the reports read it: the results, and its scenarios grouped by endpoint (in
-// report order) and by family, each group with its counts. Built once per run and handed to
-// every reporter, so that no report groups or counts by itself.
+// One run as the reports read it: the results, how failures of `should` scenarios count
+// (warnings, or failures under --strict), and its scenarios grouped by endpoint (in report
+// order) and by family, each group with its counts. Built once per run and handed to every
+// reporter, so that no report groups, counts or judges by itself.
 import { SUITES } from '../../suites/index.js';
-import { FAMILIES, type Family } from '../model/scenario.js';
+import { FAMILIES, type Family, type Level } from '../model/scenario.js';
 import type { Results, ScenarioResult } from './results.js';
 import { STATUSES, type Status } from './status.js';
 
@@ -11,6 +12,8 @@ export interface Tally {
   /** The scenarios' own durations added up (the run's wall time is `results.durationMs`). */
   durationMs: number;
   byStatus: Readonly<Record<Status, number>>;
+  /** The `failed` ones by level: failures of `must`, and of `should` (warnings unless --strict). */
+  failedByLevel: Readonly<Record<Level, number>>;
 }
 
 export interface Group<K extends string = string> {
@@ -21,6 +24,8 @@ export interface Group<K extends string = string> {
 
 export interface RunModel {
   results: Results;
+  /** --strict: a failed `should` fails the run like a failed `must`, instead of being a warning. */
+  strict: boolean;
   all: Tally;
   byEndpoint: readonly Group[];
   byFamily: readonly Group<Family>[];
@@ -28,8 +33,19 @@ export interface RunModel {
 
 export function tally(scenarios: readonly ScenarioResult[]): Tally {
   const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-  for (const scenario of scenarios) byStatus[scenario.status]++;
-  return { scenarios: scenarios.length, durationMs: scenarios.reduce((sum, s) => sum + s.durationMs, 0), byStatus };
+  const failedByLevel: Record<Level, number> = { must: 0, should: 0 };
+  for (const scenario of scenarios) {
+    byStatus[scenario.status]++;
+    if (scenario.status === 'failed') failedByLevel[scenario.level]++;
+  }
+  return { scenarios: scenarios.length, durationMs: scenarios.reduce((sum, s) => sum + s.durationMs, 0), byStatus, failedByLevel };
+}
+
+/** "2 failed (must), 1 warning (should)"; under --strict "2 failed (must), 1 failed (should, --strict)". */
+export function failuresPhrase(t: Tally, strict: boolean): string {
+  const should = t.failedByLevel.should;
+  const shouldPart = strict ? `${should} failed (should, --strict)` : `${should} ${should === 1 ? 'warning' : 'warnings'} (should)`;
+  return `${t.failedByLevel.must} failed (must), ${shouldPart}`;
 }
 
 /** How many of the tallied scenarios have one of these statuses. */
@@ -63,16 +79,17 @@ export function groupBy<K extends string>(
 /** Report order: the order of SUITES. */
 const ENDPOINT_ORDER: readonly string[] = SUITES.map((suite) => suite.endpoint);
 
-export function runModel(results: Results): RunModel {
+export function runModel(results: Results, { strict = false }: { strict?: boolean } = {}): RunModel {
   return {
     results,
+    strict,
     all: tally(results.scenarios),
     byEndpoint: groupBy(results.scenarios, (s) => s.endpoint, ENDPOINT_ORDER),
     byFamily: groupBy(results.scenarios, (s) => s.family, FAMILIES),
   };
 }
 
-/** The formatters take the model; a bare results file (tests, scripts) is grouped on the way in. */
+/** The formatters take the model; a bare results file (tests, scripts) is grouped on the way in, judged without --strict. */
 export function asRunModel(input: Results | RunModel): RunModel {
   return 'byEndpoint' in input ? input : runModel(input);
 }

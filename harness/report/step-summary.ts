@@ -1,11 +1,13 @@
 // The run as GitHub-flavoured Markdown for a job's summary page ($GITHUB_STEP_SUMMARY):
-// a heading naming the target, a table of verdicts per endpoint, and the failures folded
-// away in <details>.
+// a heading naming the target, a table of verdicts per endpoint (must failures and should
+// warnings apart), the spec statements checked, and the failures and warnings folded away
+// in <details>.
 import { appendFile } from 'node:fs/promises';
 import type { Reporter } from './reporter.js';
-import { exitCodeFor, type Results, type ScenarioResult, type Status } from './results.js';
-import { asRunModel, type RunModel } from './run-model.js';
-import { FAILING } from './status.js';
+import { exitCodeFor, type Results, type ScenarioResult } from './results.js';
+import { asRunModel, failuresPhrase, type RunModel, type Tally } from './run-model.js';
+import { statementsLine } from './run-statements.js';
+import { failsRun, isWarning } from './status.js';
 
 /** Markdown table cell: pipes escaped (GFM splits cells on them even inside code), one line. */
 export function tableCell(text: string): string {
@@ -22,13 +24,16 @@ function code(text: string): string {
   return `\`${text.replaceAll('`', "'")}\``;
 }
 
-const COLUMNS: Array<{ heading: string; status: Status }> = [
-  { heading: 'Passed', status: 'passed' },
-  { heading: 'Failed', status: 'failed' },
-  { heading: 'Expected failures', status: 'expected-failure' },
-  { heading: 'Unexpected passes', status: 'unexpected-pass' },
-  { heading: 'Skipped', status: 'skipped' },
-];
+function columns(strict: boolean): Array<{ heading: string; count: (t: Tally) => number }> {
+  return [
+    { heading: 'Passed', count: (t) => t.byStatus.passed },
+    { heading: 'Failed (must)', count: (t) => t.failedByLevel.must },
+    { heading: strict ? 'Failed (should, --strict)' : 'Warnings (should)', count: (t) => t.failedByLevel.should },
+    { heading: 'Expected failures', count: (t) => t.byStatus['expected-failure'] },
+    { heading: 'Unexpected passes', count: (t) => t.byStatus['unexpected-pass'] },
+    { heading: 'Skipped', count: (t) => t.byStatus.skipped },
+  ];
+}
 
 function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0]?.trim() ?? '';
@@ -46,29 +51,35 @@ function details(summary: string, items: readonly ScenarioResult[]): string[] {
 }
 
 export function formatStepSummary(input: Results | RunModel): string {
-  const { results, all, byEndpoint } = asRunModel(input);
+  const { results, strict, all, byEndpoint } = asRunModel(input);
   const { server } = results.target;
   const s = results.summary;
-  const verdict = exitCodeFor(s) === 0 ? 'passed' : 'failed';
+  const verdict = exitCodeFor(results.scenarios, { strict }) === 1 ? 'failed' : all.failedByLevel.should > 0 ? 'passed with warnings' : 'passed';
+  const shown = columns(strict);
   const lines = [
     `### Matrix 3PID conformance: ${escapeHtml(server.name)} ${escapeHtml(server.version)} at ${escapeHtml(results.target.url)}, spec ${escapeHtml(results.spec)}`,
     '',
-    `Run ${verdict}: ${s.passed} passed, ${s.failed} failed, ${s.expectedFailures} expected failures, ` +
+    `Run ${verdict}: ${s.passed} passed, ${failuresPhrase(all, strict)}, ${s.expectedFailures} expected failures, ` +
       `${s.unexpectedPasses} unexpected passes, ${s.skipped} skipped in ${(results.durationMs / 1000).toFixed(1)} s ` +
       `(profile ${code(results.profile)}, ${escapeHtml(results.tool.name)} ${escapeHtml(results.tool.version)}).`,
+    ...(results.statements ? ['', `Spec ${escapeHtml(statementsLine(results.spec, results.statements))}.`] : []),
     '',
-    `| Endpoint | ${COLUMNS.map((c) => c.heading).join(' | ')} |`,
-    `|---|${COLUMNS.map(() => '---:').join('|')}|`,
+    `| Endpoint | ${shown.map((c) => c.heading).join(' | ')} |`,
+    `|---|${shown.map(() => '---:').join('|')}|`,
   ];
   for (const { key, tally } of byEndpoint) {
-    lines.push(`| ${tableCell(key)} | ${COLUMNS.map((c) => tally.byStatus[c.status]).join(' | ')} |`);
+    lines.push(`| ${tableCell(key)} | ${shown.map((c) => c.count(tally)).join(' | ')} |`);
   }
-  lines.push(`| **Total** | ${COLUMNS.map((c) => `**${all.byStatus[c.status]}**`).join(' | ')} |`);
+  lines.push(`| **Total** | ${shown.map((c) => `**${c.count(all)}**`).join(' | ')} |`);
 
   lines.push(
     ...details(
       'Failures',
-      results.scenarios.filter((r) => FAILING.includes(r.status)),
+      results.scenarios.filter((r) => failsRun(r, strict)),
+    ),
+    ...details(
+      'Warnings: failed should-level scenarios',
+      results.scenarios.filter((r) => isWarning(r, strict)),
     ),
     ...details(
       'Expected failures',

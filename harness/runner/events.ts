@@ -1,6 +1,7 @@
 // What the runner tells whoever watches a run while it goes (the live progress line, a
 // benchmark): plain calls, in the order things happen, never awaited.
 import type { EndpointKey } from '../model/endpoints.js';
+import type { Level } from '../model/scenario.js';
 import type { Status } from '../report/status.js';
 
 export interface ScenarioStarted {
@@ -14,6 +15,8 @@ export interface ScenarioFinished {
   endpoint: EndpointKey;
   /** As the runner saw it (passed, failed, skipped), or as the server's expectations judge it. */
   status: Status;
+  /** The scenario's level: a failed `should` is a warning unless the run is --strict. */
+  level: Level;
   durationMs: number;
 }
 

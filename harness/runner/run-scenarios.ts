@@ -68,7 +68,7 @@ export async function runScenarios(target: Target, options: RunOptions): Promise
   const verdicts = new Map<string, RawVerdict>();
   const settle = (scenario: Scenario, verdict: RawVerdict) => {
     verdicts.set(scenario.id, withoutSecrets(verdict, secrets));
-    watcher.finished({ id: scenario.id, endpoint: scenario.endpoint, status: verdict.status, durationMs: verdict.durationMs });
+    watcher.finished({ id: scenario.id, endpoint: scenario.endpoint, status: verdict.status, level: scenario.level, durationMs: verdict.durationMs });
   };
 
   const runnable: Scenario[] = [];

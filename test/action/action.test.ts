@@ -41,7 +41,7 @@ describe('action.yml as data', () => {
   test('a composite action with the inputs the issue names, and sensible defaults', () => {
     expect(action.runs.using).toBe('composite');
     expect(Object.keys(action.inputs).sort()).toEqual(
-      ['expectations', 'homeserver-url', 'identity-port', 'node-version', 'only', 'profile', 'results-dir', 'shared-secret', 'smtp-port', 'spec', 'version'].sort(),
+      ['expectations', 'homeserver-url', 'identity-port', 'node-version', 'only', 'profile', 'results-dir', 'shared-secret', 'smtp-port', 'spec', 'strict', 'version'].sort(),
     );
     expect(action.inputs['homeserver-url']!.required).toBe(true);
     expect(action.inputs.profile!.required).toBe(true);
@@ -143,6 +143,7 @@ describe('the run step, with a stub CLI', () => {
       'smtp-port': '2525',
       'shared-secret': 's3cret',
       only: 'register-email/*',
+      strict: 'true',
       'results-dir': 'out/conformance run',
     });
     expect(run.code).toBe(0);
@@ -155,6 +156,7 @@ describe('the run step, with a stub CLI', () => {
       MATRIX_3PID_SMTP_PORT: '2525',
       MATRIX_3PID_SHARED_SECRET: 's3cret',
       MATRIX_3PID_ONLY: 'register-email/*',
+      MATRIX_3PID_STRICT: 'true',
     });
     expect(recorded!.args).toEqual(['--results', 'out/conformance run/results.json', '--junit', 'out/conformance run/junit.xml']);
     expect(recorded!.cwd).toBe(workspace);
@@ -166,6 +168,7 @@ describe('the run step, with a stub CLI', () => {
     const { recorded } = await runWithStub({});
     expect(recorded!.env.MATRIX_3PID_SPEC).toBe('');
     expect(recorded!.env.MATRIX_3PID_ONLY).toBe('');
+    expect(recorded!.env.MATRIX_3PID_STRICT).toBe('');
     expect(recorded!.args).toEqual(['--results', 'conformance-results/results.json', '--junit', 'conformance-results/junit.xml']);
   });
 

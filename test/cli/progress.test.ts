@@ -2,13 +2,14 @@
 import { describe, expect, test } from 'vitest';
 import { progressDisplay, type ProgressStream } from '../../harness/cli/progress.js';
 
-function harness(isTTY: boolean) {
+function harness(isTTY: boolean, { strict = false } = {}) {
   const writes: string[] = [];
   let clock = 1_000_000;
   let tick: (() => void) | undefined;
   const stream: ProgressStream = { write: (text: string) => writes.push(text), isTTY, columns: 200 };
   const display = progressDisplay({
     stream,
+    strict,
     now: () => clock,
     every: (callback) => {
       tick = callback;
@@ -42,7 +43,7 @@ describe('on a terminal', () => {
     display.waiting('register-email/relay-identity-service-hangs', "waits out the server's identity-service timeout");
     advance(2_000);
     display.started({ id: 'register-email/success', endpoint: 'register-email', at: at() });
-    display.finished({ id: 'register-email/success', endpoint: 'register-email', status: 'failed', durationMs: 10 });
+    display.finished({ id: 'register-email/success', endpoint: 'register-email', status: 'failed', level: 'must', durationMs: 10 });
     advance(3_000);
     const last = writes.at(-1)!;
     expect(last.startsWith('\r')).toBe(true);
@@ -64,10 +65,22 @@ describe('on a terminal', () => {
     expect(h.writes.length).toBe(before);
   });
 
+  test('a failed should is counted as a warning, and as a failure under --strict', () => {
+    const shouldFailed = { id: 'register-email/cors-headers', endpoint: 'register-email', status: 'failed', level: 'should', durationMs: 1 } as const;
+    const { display, writes } = harness(true);
+    display.planned(3, plan);
+    display.finished(shouldFailed);
+    expect(writes.at(-1)).toContain('1/3 done, 0 failed, 1 warning, ');
+    const strict = harness(true, { strict: true });
+    strict.display.planned(3, plan);
+    strict.display.finished(shouldFailed);
+    expect(strict.writes.at(-1)).toContain('1/3 done, 1 failed, ');
+  });
+
   test('a known failure is not counted as a failure', () => {
     const { display, writes } = harness(true);
     display.planned(3, plan);
-    display.finished({ id: 'register-email/a', endpoint: 'register-email', status: 'expected-failure', durationMs: 1 });
+    display.finished({ id: 'register-email/a', endpoint: 'register-email', status: 'expected-failure', level: 'must', durationMs: 1 });
     expect(writes.at(-1)).toContain('1/3 done, 0 failed');
   });
 });
@@ -78,13 +91,21 @@ describe('off a terminal', () => {
     display.planned(3, plan);
     display.started({ id: 'register-email/a', endpoint: 'register-email', at: at() });
     display.started({ id: 'register-email/b', endpoint: 'register-email', at: at() });
-    display.finished({ id: 'register-email/a', endpoint: 'register-email', status: 'passed', durationMs: 1 });
+    display.finished({ id: 'register-email/a', endpoint: 'register-email', status: 'passed', level: 'must', durationMs: 1 });
     expect(writes).toEqual([]);
     advance(3_000);
-    display.finished({ id: 'register-email/b', endpoint: 'register-email', status: 'skipped', durationMs: 1 });
+    display.finished({ id: 'register-email/b', endpoint: 'register-email', status: 'skipped', level: 'must', durationMs: 1 });
     expect(writes).toEqual(['register-email: 2 scenarios, 1 passed, 1 skipped in 3.0 s\n']);
     display.done();
     expect(writes.join('')).not.toMatch(/[\r\x1b]/);
+  });
+
+  test('an endpoint\'s line counts a failed should as a warning', () => {
+    const { display, writes } = harness(false);
+    display.planned(3, plan);
+    display.finished({ id: 'register-email/a', endpoint: 'register-email', status: 'failed', level: 'should', durationMs: 1 });
+    display.finished({ id: 'register-email/b', endpoint: 'register-email', status: 'failed', level: 'must', durationMs: 1 });
+    expect(writes).toEqual(['register-email: 2 scenarios, 1 warning, 1 failed\n']);
   });
 
   test('never more than 10 s without a line: a status line after 10 s of silence, not before', () => {

@@ -19,7 +19,7 @@ function usageError(argv: string[], env: NodeJS.ProcessEnv = {}): UsageError {
 
 describe('parseConfig: flags', () => {
   test('defaults', () => {
-    expect(parseConfig([])).toEqual({ quick: false, concurrency: DEFAULT_CONCURRENCY, quiet: false, updateExpectations: false, timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false });
+    expect(parseConfig([])).toEqual({ quick: false, strict: false, concurrency: DEFAULT_CONCURRENCY, quiet: false, updateExpectations: false, timeoutMs: 10_000, maxBodyBytes: 1_048_576, help: false, version: false });
   });
 
   test('each flag is parsed into its setting', () => {
@@ -37,6 +37,7 @@ describe('parseConfig: flags', () => {
       '--max-body', '4096',
       '--concurrency', '3',
       '--quiet',
+      '--strict',
       '--help',
       '--version',
     ]);
@@ -56,6 +57,7 @@ describe('parseConfig: flags', () => {
       concurrency: 3,
       quiet: true,
       quick: false,
+      strict: true,
       updateExpectations: false,
       help: true,
       version: true,
@@ -185,6 +187,14 @@ describe('parseConfig: flags added with the full catalogue', () => {
     expect(parseConfig([], { MATRIX_3PID_QUICK: 'true' }).quick).toBe(true);
     expect(parseConfig([], { MATRIX_3PID_QUICK: '0' }).quick).toBe(false);
     expect(() => parseConfig([], { MATRIX_3PID_QUICK: 'maybe' })).toThrow(/not a yes\/no value/);
+  });
+
+  test('--strict, or MATRIX_3PID_STRICT (the action\'s strict input): failed should-level scenarios fail the run', () => {
+    expect(parseConfig(['--strict']).strict).toBe(true);
+    expect(parseConfig([], { MATRIX_3PID_STRICT: 'yes' }).strict).toBe(true);
+    expect(parseConfig([], { MATRIX_3PID_STRICT: 'false' }).strict).toBe(false);
+    // The action passes an empty input when strict is not set.
+    expect(parseConfig([], { MATRIX_3PID_STRICT: '' }).strict).toBe(false);
   });
 
   test('a flag given a value is refused', () => {

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { exitCodeFor, summarise, toScenarioResult, type ScenarioResult, type Status } from '../../harness/report/results.js';
 import type { RawVerdict } from '../../harness/runner/run-scenarios.js';
-import type { Scenario } from '../../harness/model/scenario.js';
+import type { Level, Scenario } from '../../harness/model/scenario.js';
 import { ref } from '../../harness/model/spec-refs.js';
 
 const scenario: Scenario = {
@@ -73,6 +73,19 @@ describe('toScenarioResult', () => {
     expect(result.evidence).toBeUndefined();
   });
 
+  test('the statements the scenario checks go with its verdict, and none where it names none', () => {
+    const checking: Scenario = { ...scenario, statements: ['denied-refused', 'denied-errcode'] };
+    expect(toScenarioResult(checking, verdict('passed'), undefined).statements).toEqual(['denied-refused', 'denied-errcode']);
+    expect(toScenarioResult({ ...scenario, statements: [] }, verdict('passed'), undefined)).not.toHaveProperty('statements');
+    expect(toScenarioResult(scenario, verdict('passed'), undefined)).not.toHaveProperty('statements');
+  });
+
+  test('a should-level scenario takes its expectation like a must: expected-failure, or unexpected-pass', () => {
+    const should: Scenario = { ...scenario, level: 'should' };
+    expect(toScenarioResult(should, verdict('failed', { reason: 'no' }), known)).toMatchObject({ level: 'should', status: 'expected-failure' });
+    expect(toScenarioResult(should, verdict('passed'), known)).toMatchObject({ level: 'should', status: 'unexpected-pass' });
+  });
+
   test('skipped stays skipped, with its reason, expectation or not', () => {
     const skipped = verdict('skipped', { reason: 'needs a profile that names an email domain the server denies', exchanges: [] });
     for (const expectation of [undefined, known]) {
@@ -88,23 +101,43 @@ function results(...statuses: Status[]): ScenarioResult[] {
   return statuses.map((status, i) => ({ id: `x/${i}`, endpoint: 'register-email', title: 't', level: 'must', specRef: 's', status, durationMs: 0 }));
 }
 
+const atLevel = (level: Level, rs: ScenarioResult[]): ScenarioResult[] => rs.map((r) => ({ ...r, level }));
+
 describe('summarise and exitCodeFor', () => {
-  test('counts each status', () => {
-    expect(summarise(results('passed', 'passed', 'failed', 'skipped', 'expected-failure', 'expected-failure', 'expected-failure', 'unexpected-pass'))).toEqual({
+  test('counts each status, and the failed ones by level', () => {
+    const run = [...results('passed', 'passed', 'failed', 'skipped', 'expected-failure', 'expected-failure', 'expected-failure', 'unexpected-pass'), ...atLevel('should', results('failed', 'failed', 'expected-failure'))];
+    expect(summarise(run)).toEqual({
       passed: 2,
-      failed: 1,
+      failed: 3,
       skipped: 1,
-      expectedFailures: 3,
+      expectedFailures: 4,
       unexpectedPasses: 1,
+      failedMust: 1,
+      failedShould: 2,
     });
-    expect(summarise([])).toEqual({ passed: 0, failed: 0, skipped: 0, expectedFailures: 0, unexpectedPasses: 0 });
+    expect(summarise([])).toEqual({ passed: 0, failed: 0, skipped: 0, expectedFailures: 0, unexpectedPasses: 0, failedMust: 0, failedShould: 0 });
   });
 
   test('0 only when nothing failed unexpectedly and nothing passed unexpectedly', () => {
-    expect(exitCodeFor(summarise(results()))).toBe(0);
-    expect(exitCodeFor(summarise(results('passed', 'skipped', 'expected-failure')))).toBe(0);
-    expect(exitCodeFor(summarise(results('passed', 'failed')))).toBe(1);
-    expect(exitCodeFor(summarise(results('passed', 'unexpected-pass')))).toBe(1);
-    expect(exitCodeFor(summarise(results('expected-failure', 'failed', 'unexpected-pass')))).toBe(1);
+    expect(exitCodeFor(results())).toBe(0);
+    expect(exitCodeFor(results('passed', 'skipped', 'expected-failure'))).toBe(0);
+    expect(exitCodeFor(results('passed', 'failed'))).toBe(1);
+    expect(exitCodeFor(results('passed', 'unexpected-pass'))).toBe(1);
+    expect(exitCodeFor(results('expected-failure', 'failed', 'unexpected-pass'))).toBe(1);
+  });
+
+  test('a failed should is a warning (0) unless --strict; a failed must is 1 either way', () => {
+    const shouldFailed = atLevel('should', results('passed', 'failed'));
+    expect(exitCodeFor(shouldFailed)).toBe(0);
+    expect(exitCodeFor(shouldFailed, { strict: true })).toBe(1);
+    for (const strict of [false, true]) {
+      expect(exitCodeFor(results('passed', 'failed'), { strict })).toBe(1);
+      expect(exitCodeFor([...shouldFailed, ...results('failed')], { strict })).toBe(1);
+    }
+  });
+
+  test('an unexpected pass fails the run whatever the level; a known failure of a should does not', () => {
+    expect(exitCodeFor(atLevel('should', results('unexpected-pass')))).toBe(1);
+    expect(exitCodeFor(atLevel('should', results('expected-failure')), { strict: true })).toBe(0);
   });
 });

@@ -121,9 +121,11 @@ describe.concurrent('a conformant server passes the whole catalogue, side by sid
 
 // Only the scenarios that must fail run: a broken server makes the others wait out their
 // deadlines (a mail that never comes), and the conformant runs above already cover them.
+// --strict, so that the exit code proves the failure of a should-level scenario too (without
+// it that is a warning, exit 0: test/cli/strict.test.ts).
 describe.concurrent('a server with a fault fails every scenario that names it', () => {
   test.each(failureCases().map((c) => [c.setup.name, c.fault, c] as const))('under %s, with %s', async (_name, _fault, { setup, fault, ids }) => {
-    const { code, results, output } = await runAgainstReference(setup, [fault], onlyPattern(ids));
+    const { code, results, output } = await runAgainstReference(setup, [fault], onlyPattern(ids), ['--strict']);
     const status = new Map(results.scenarios.map((s) => [s.id, s.status]));
     expect(ids.map((id) => ({ id, status: status.get(id) }))).toEqual(ids.map((id) => ({ id, status: 'failed' })));
     expect(code, output.slice(-4000)).toBe(1);

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { escapeAttribute, escapeText, formatJUnit, xmlSafeText } from '../../harness/report/junit.js';
 import { childrenNamed, parseXml, textOf, type XmlElement } from './mini-xml.js';
-import { NASTY_BODY, sampleResults, SCENARIOS } from './sample-results.js';
+import { runModel } from '../../harness/report/run-model.js';
+import { NASTY_BODY, sampleResults, SCENARIOS, SHOULD_FAILED } from './sample-results.js';
 
 const XSD = fileURLToPath(new URL('./junit.xsd', import.meta.url));
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
@@ -42,6 +43,12 @@ describe('against the JUnit schema', () => {
     const result = validate(xml);
     expect(result.output).toContain('validates');
     expect(result.valid).toBe(true);
+  });
+
+  test.skipIf(!hasXmllint)(`a warning, and under --strict a failure of type should, validate too${hasXmllint ? '' : ` (skipped: ${NO_XMLLINT})`}`, () => {
+    const warned = sampleResults([...SCENARIOS, SHOULD_FAILED]);
+    expect(validate(formatJUnit(warned)).valid).toBe(true);
+    expect(validate(formatJUnit(runModel(warned, { strict: true }))).valid).toBe(true);
   });
 
   test.skipIf(!hasXmllint)(`an empty run validates too${hasXmllint ? '' : ` (skipped: ${NO_XMLLINT})`}`, () => {
@@ -153,6 +160,29 @@ describe('read back', () => {
   test('observed notes of a pass go to system-out', () => {
     const [out] = childrenNamed(caseFor('register-email/accepted'), 'system-out');
     expect(textOf(out!)).toBe('seen: answered 200 with a sid');
+  });
+});
+
+describe('a failed should', () => {
+  const warned = sampleResults([SCENARIOS[1]!, SHOULD_FAILED]);
+  const caseIn = (xml: string) => childrenNamed(childrenNamed(parseXml(xml), 'testsuite')[0]!, 'testcase')[1]!;
+
+  test('is a warning: a passing testcase, the reason, spec and evidence in system-out; no failure counted', () => {
+    const xml = formatJUnit(warned);
+    const c = caseIn(xml);
+    expect(childrenNamed(c, 'failure')).toEqual([]);
+    const [out] = childrenNamed(c, 'system-out');
+    expect(textOf(out!)).toMatch(/^warning \(should\): expected header access-control-allow-origin, but it was absent\n\nspec: v1\.19 §10\.5\.2 \(should\)\n/);
+    expect(textOf(out!)).toContain('replay: curl ');
+    expect(parseXml(xml).attributes).toMatchObject({ tests: '2', failures: '0' });
+  });
+
+  test('under --strict is a failure of type should, counted', () => {
+    const xml = formatJUnit(runModel(warned, { strict: true }));
+    const [failure] = childrenNamed(caseIn(xml), 'failure');
+    expect(failure!.attributes).toEqual({ message: 'expected header access-control-allow-origin, but it was absent', type: 'should' });
+    expect(childrenNamed(caseIn(xml), 'system-out')).toEqual([]);
+    expect(parseXml(xml).attributes).toMatchObject({ tests: '2', failures: '1' });
   });
 });
 

@@ -33,7 +33,7 @@ describe('provenanceFrom', () => {
 });
 
 describe('the schema', () => {
-  test('takes a file with schemaVersion 2 and provenance', () => {
+  test(`takes a file with schemaVersion ${RESULTS_SCHEMA_VERSION} and provenance`, () => {
     const results = { ...sampleResults(), schemaVersion: RESULTS_SCHEMA_VERSION, provenance: provenanceFrom(CI, STARTED) };
     expect(validate(results), JSON.stringify(validate.errors)).toBe(true);
   });

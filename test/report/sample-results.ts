@@ -83,3 +83,19 @@ export function sampleResults(scenarios: ScenarioResult[] = SCENARIOS): Results 
     scenarios,
   };
 }
+
+/** A failed should-level scenario: a warning, which fails the run only under --strict. */
+export const SHOULD_FAILED: ScenarioResult = {
+  ...base,
+  id: 'register-email/cors-headers',
+  endpoint: 'register-email',
+  title: 'Answers carry the CORS headers',
+  level: 'should',
+  status: 'failed',
+  reason: 'expected header access-control-allow-origin, but it was absent',
+  durationMs: 40,
+  evidence: { exchanges: [exchange] },
+};
+
+/** The statements section of a run that checked two of the three statements holding at its release, one only in part. */
+export const SAMPLE_STATEMENTS = { checked: ['denied-refused', 'cors-headers'], weak: ['cors-headers'], notChecked: ['bound-refused'] };

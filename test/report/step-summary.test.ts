@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { appendStepSummary, formatStepSummary, tableCell } from '../../harness/report/step-summary.js';
-import { sampleResults, SCENARIOS } from './sample-results.js';
+import { runModel } from '../../harness/report/run-model.js';
+import { SAMPLE_STATEMENTS, sampleResults, SCENARIOS, SHOULD_FAILED } from './sample-results.js';
 
 /** GFM's cell split: on pipes that are not backslash-escaped; outer pipes trimmed. */
 function cells(row: string): string[] {
@@ -43,22 +44,22 @@ describe('formatStepSummary', () => {
 
   test('a heading names the server, target and spec', () => {
     expect(markdown.split('\n')[0]).toBe('### Matrix 3PID conformance: synapse 1.163.2 at http://127.0.0.1:8008, spec v1.19');
-    expect(markdown).toContain('Run failed: 1 passed, 1 failed, 1 expected failures, 1 unexpected passes, 1 skipped in 4.3 s');
+    expect(markdown).toContain('Run failed: 1 passed, 1 failed (must), 0 warnings (should), 1 expected failures, 1 unexpected passes, 1 skipped in 4.3 s');
   });
 
   test('the table: header row, separator row, one row per endpoint and a total; every row the same width', () => {
     const table = tableOf(markdown);
     const [header, separator, ...rows] = table.map(cells);
-    expect(header).toEqual(['Endpoint', 'Passed', 'Failed', 'Expected failures', 'Unexpected passes', 'Skipped']);
+    expect(header).toEqual(['Endpoint', 'Passed', 'Failed (must)', 'Warnings (should)', 'Expected failures', 'Unexpected passes', 'Skipped']);
     expect(separator).toHaveLength(header!.length);
     for (const cell of separator!) expect(cell).toMatch(/^:?-{3,}:?$/);
     expect(table[1]!.startsWith('|---|')).toBe(true);
     for (const row of rows) expect(row).toHaveLength(header!.length);
     expect(rows).toEqual([
-      ['register-email', '1', '1', '1', '0', '0'],
-      ['password-email', '0', '0', '0', '1', '0'],
-      ['3pid-msisdn', '0', '0', '0', '0', '1'],
-      ['**Total**', '**1**', '**1**', '**1**', '**1**', '**1**'],
+      ['register-email', '1', '1', '0', '1', '0', '0'],
+      ['password-email', '0', '0', '0', '0', '1', '0'],
+      ['3pid-msisdn', '0', '0', '0', '0', '0', '1'],
+      ['**Total**', '**1**', '**1**', '**0**', '**1**', '**1**', '**1**'],
     ]);
   });
 
@@ -84,6 +85,29 @@ describe('formatStepSummary', () => {
     expect(markdown).toContain('- `register-email/bound` A bound address is refused, or its owner is mailed — known failure: Synapse answers 400 M_THREEPID_IN_USE late (https://example.org/issue/1)');
     const withMarkup = formatStepSummary(sampleResults([{ ...SCENARIOS[0]!, title: 'a <script> & b' }]));
     expect(withMarkup).toContain('a &lt;script&gt; &amp; b');
+  });
+
+  test('a failed should is a warning: the run passes with warnings, the warning listed apart from failures', () => {
+    const warned = formatStepSummary(sampleResults([SCENARIOS[1]!, SHOULD_FAILED]));
+    expect(warned).toContain('Run passed with warnings: 1 passed, 0 failed (must), 1 warning (should), ');
+    expect(warned).not.toContain('<summary>Failures');
+    expect(warned).toContain('<summary>Warnings: failed should-level scenarios (1)</summary>\n\n- `register-email/cors-headers` Answers carry the CORS headers — expected header access-control-allow-origin, but it was absent');
+    expect(tableOf(warned).map(cells)[2]).toEqual(['register-email', '1', '0', '1', '0', '0', '0']);
+  });
+
+  test('under --strict the same run fails, the should listed among the failures', () => {
+    const strict = formatStepSummary(runModel(sampleResults([SCENARIOS[1]!, SHOULD_FAILED]), { strict: true }));
+    expect(strict).toContain('Run failed: 1 passed, 0 failed (must), 1 failed (should, --strict), ');
+    expect(strict).toContain('<summary>Failures (1)</summary>');
+    expect(strict).not.toContain('<summary>Warnings');
+    expect(tableOf(strict).map(cells)[0]).toContain('Failed (should, --strict)');
+  });
+
+  test('the statements the run checked, where the results file has them', () => {
+    expect(formatStepSummary({ ...sampleResults(), statements: SAMPLE_STATEMENTS })).toContain(
+      '\n\nSpec statements checked: 2 of 3 that hold at v1.19, 1 of them only in part (spec/statements.yaml).\n\n',
+    );
+    expect(markdown).not.toContain('statements checked');
   });
 
   test('a clean run has no failure list', () => {

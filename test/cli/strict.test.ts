@@ -1,0 +1,87 @@
+// Levels drive the exit code: against the reference homeserver with one fault, a failed
+// should-level scenario is a warning (exit 0) unless --strict, a failed must-level one fails
+// the run either way; the reports say which was which.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { freePort } from '../../harness/launch/child-process.js';
+import type { Results } from '../../harness/report/results.js';
+import { holdsAt, statements } from '../../harness/model/statements.js';
+import { ALL_SCENARIOS } from '../../harness/cli/run.js';
+import type { Fault } from '../reference-server/faults.js';
+import { ReferenceHomeserver } from '../reference-server/reference-homeserver.js';
+import { REFERENCE_SPEC, SETUPS } from '../reference-server/setups.js';
+import { runCli } from './run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'm3c-strict-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const noExpectations = join(dir, 'none.yaml');
+writeFileSync(noExpectations, 'expectations: {}\n');
+const setup = SETUPS[0]!;
+let runs = 0;
+
+// A should (the spec's "should" for CORS headers) and a must, each with a fault that fails it.
+const SHOULD = { id: 'register-email/cors-headers', fault: 'no-cors' } as const;
+const MUST = { id: 'register-email/endpoint-implemented', fault: 'not-implemented' } as const;
+
+async function run(only: string, fault: Fault, extra: string[] = []) {
+  const identityPort = await freePort();
+  const smtpPort = await freePort();
+  const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults: [fault], trustedIdServers: [`127.0.0.1:${identityPort}`], ...setup.server });
+  await hs.start();
+  try {
+    const resultsFile = join(dir, `run-${runs++}.json`);
+    const cli = await runCli([
+      '--homeserver', hs.url, '--profile', setup.profile,
+      '--identity-port', String(identityPort), '--smtp-port', String(smtpPort),
+      '--shared-secret', hs.registrationSharedSecret,
+      '--expectations', noExpectations, '--results', resultsFile, '--only', only, '--quiet',
+      ...extra,
+    ]);
+    return { ...cli, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as Results };
+  } finally {
+    await hs.stop();
+  }
+}
+
+test('the scenarios are the levels this test says they are', () => {
+  expect(ALL_SCENARIOS.get(SHOULD.id)?.level).toBe('should');
+  expect(ALL_SCENARIOS.get(MUST.id)?.level).toBe('must');
+});
+
+describe.concurrent('exit codes', () => {
+  test('a failed should: a warning, exit 0; the scenario still failed in the results file', async () => {
+    const { code, stdout, stderr, results } = await run(SHOULD.id, SHOULD.fault);
+    expect(code, stdout + stderr).toBe(0);
+    expect(results.scenarios.map((s) => [s.id, s.status, s.level])).toEqual([[SHOULD.id, 'failed', 'should']]);
+    expect(results.summary).toMatchObject({ failed: 1, failedMust: 0, failedShould: 1 });
+    expect(stdout).toContain(`WARN  ${SHOULD.id}`);
+    expect(stdout).toMatch(/0 passed, 0 failed \(must\), 1 warning \(should\), /);
+  }, 60_000);
+
+  test('a failed should under --strict: exit 1', async () => {
+    const { code, stdout, stderr } = await run(SHOULD.id, SHOULD.fault, ['--strict']);
+    expect(code, stdout + stderr).toBe(1);
+    expect(stdout).toContain(`FAIL  ${SHOULD.id}`);
+    expect(stdout).toMatch(/0 failed \(must\), 1 failed \(should, --strict\), /);
+  }, 60_000);
+
+  test.each([[[]], [['--strict']]])('a failed must: exit 1 either way (%j)', async (extra) => {
+    const { code, stdout, stderr, results } = await run(MUST.id, MUST.fault, extra);
+    expect(code, stdout + stderr).toBe(1);
+    expect(results.summary).toMatchObject({ failedMust: 1, failedShould: 0 });
+  }, 60_000);
+});
+
+test('the results file and the console say which statements the run covered', async () => {
+  const { stdout, results } = await run(SHOULD.id, SHOULD.fault);
+  const holding = statements().filter((s) => holdsAt(s, REFERENCE_SPEC)).map((s) => s.id);
+  const { checked, notChecked } = results.statements!;
+  expect([...checked, ...notChecked].sort()).toEqual(holding.sort());
+  // Whatever the scenario is annotated with (others annotate in parallel): its own statements, no more.
+  const named = ALL_SCENARIOS.get(SHOULD.id)!.statements ?? [];
+  expect(checked).toEqual(holding.filter((id) => named.includes(id)));
+  expect(results.scenarios[0]!.statements ?? []).toEqual([...named]);
+  expect(stdout).toContain(`statements checked: ${checked.length} of ${holding.length} that hold at ${REFERENCE_SPEC}`);
+}, 60_000);
