@@ -14,6 +14,11 @@ import type { ScenarioContext } from '../runner/context.js';
  */
 export type Level = 'must' | 'should' | 'may';
 
+/** Whether a failure at this level is a warning (fails the run only under --strict): `should` and `may`. */
+export function warnsOnly(level: Level): boolean {
+  return level !== 'must';
+}
+
 export interface Scenario {
   /** Stable id, `<endpoint>/<name>`; expectations files and dashboards key on it. */
   id: string;

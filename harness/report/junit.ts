@@ -12,6 +12,7 @@
 //   expected-failure  -> a passing <testcase>: known failures do not fail the run; the reason
 //                        stays readable in <system-out>
 //   skipped           -> <skipped message="reason"/>
+import { warnsOnly } from '../model/scenario.js';
 import { formatExchange } from '../http/exchange.js';
 import { writeReportFile, type Reporter } from './reporter.js';
 import type { Results, ScenarioResult } from './results.js';
@@ -108,7 +109,7 @@ function systemOut(result: ScenarioResult, strict: boolean): string | undefined 
 
 /** The <failure> type: the status, or for a `should` that fails the run only under --strict, "should". */
 function failureType(result: ScenarioResult): string {
-  return result.status === 'failed' && result.level === 'should' ? 'should' : result.status;
+  return result.status === 'failed' && warnsOnly(result.level) ? result.level : result.status;
 }
 
 function testcase(result: ScenarioResult, strict: boolean, indent: string): string[] {

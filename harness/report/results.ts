@@ -3,7 +3,7 @@ import type { Expectation } from './expectations.js';
 import type { Exchange } from '../http/exchange.js';
 import { toCurl } from '../http/exchange.js';
 import type { RawVerdict } from '../runner/run-scenarios.js';
-import type { Family, Level, Scenario } from '../model/scenario.js';
+import { warnsOnly, type Family, type Level, type Scenario } from '../model/scenario.js';
 import type { SpecVersion } from '../model/spec-versions.js';
 import type { Provenance } from './provenance.js';
 import type { RunStatements } from './run-statements.js';
@@ -82,11 +82,11 @@ export function toScenarioResult(scenario: Scenario, verdict: RawVerdict, expect
 
 export function summarise(results: readonly ScenarioResult[]): Summary {
   const count = (status: Status) => results.filter((r) => r.status === status).length;
-  const failedAt = (level: Level) => results.filter((r) => r.status === 'failed' && r.level === level).length;
+  const failedWarning = (warning: boolean) => results.filter((r) => r.status === 'failed' && warnsOnly(r.level) === warning).length;
   return {
     ...(Object.fromEntries(STATUSES.map((status) => [SUMMARY_FIELDS[status], count(status)])) as Summary),
-    failedMust: failedAt('must'),
-    failedShould: failedAt('should'),
+    failedMust: failedWarning(false),
+    failedShould: failedWarning(true),
   };
 }
 

@@ -33,7 +33,7 @@ export interface RunModel {
 
 export function tally(scenarios: readonly ScenarioResult[]): Tally {
   const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-  const failedByLevel: Record<Level, number> = { must: 0, should: 0 };
+  const failedByLevel: Record<Level, number> = { must: 0, should: 0, may: 0 };
   for (const scenario of scenarios) {
     byStatus[scenario.status]++;
     if (scenario.status === 'failed') failedByLevel[scenario.level]++;
@@ -43,7 +43,8 @@ export function tally(scenarios: readonly ScenarioResult[]): Tally {
 
 /** "2 failed (must), 1 warning (should)"; under --strict "2 failed (must), 1 failed (should, --strict)". */
 export function failuresPhrase(t: Tally, strict: boolean): string {
-  const should = t.failedByLevel.should;
+  // A failed `may` (the server said it takes the option, and does not) warns as a `should` does.
+  const should = t.failedByLevel.should + t.failedByLevel.may;
   const shouldPart = strict ? `${should} failed (should, --strict)` : `${should} ${should === 1 ? 'warning' : 'warnings'} (should)`;
   return `${t.failedByLevel.must} failed (must), ${shouldPart}`;
 }

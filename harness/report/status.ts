@@ -2,7 +2,7 @@
 // summary counts and the JSON Schema (tested against this list) all follow from it. Which
 // verdicts fail the run is decided here too, with the scenario's level: every report and the
 // exit code ask the same question.
-import type { Level } from '../model/scenario.js';
+import { warnsOnly, type Level } from '../model/scenario.js';
 
 export const STATUSES = ['passed', 'failed', 'skipped', 'expected-failure', 'unexpected-pass'] as const;
 
@@ -19,7 +19,7 @@ export const SUMMARY_FIELDS = {
 
 /**
  * The counts per status, and (from schemaVersion 3) `failed` split by level: a failed `must`
- * fails the run, a failed `should` is a warning unless the run is --strict.
+ * fails the run, a failed `should` (or `may`, counted with them) is a warning unless the run is --strict.
  */
 export type Summary = Record<(typeof SUMMARY_FIELDS)[Status], number> & { failedMust?: number; failedShould?: number };
 
@@ -40,5 +40,5 @@ export function failsRun(result: Judged, strict: boolean): boolean {
 
 /** A failed `should` that does not fail the run: reported as a warning. */
 export function isWarning(result: Judged, strict: boolean): boolean {
-  return result.status === 'failed' && result.level === 'should' && !strict;
+  return result.status === 'failed' && warnsOnly(result.level) && !strict;
 }
