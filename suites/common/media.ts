@@ -41,6 +41,15 @@ export interface MalformedAddress {
   failsUnder?: readonly string[];
 }
 
+/** An error the identity service API lists for validate/{medium}/requestToken. */
+export interface IdentityError {
+  status: number;
+  errcode: string;
+  means: string;
+}
+
+const TERMS_NOT_SIGNED: IdentityError = { status: 403, errcode: 'M_TERMS_NOT_SIGNED', means: 'the user must agree to more terms' };
+
 // Not addresses at all: bad input sends them to every endpoint, account/3pid names its answer.
 const NOT_AN_EMAIL = { email: 'not an email address' };
 const NOT_A_PHONE_NUMBER = { phone_number: 'not a phone number' };
@@ -73,8 +82,8 @@ export interface MediumKit {
   address(identity: FreshIdentity): Record<string, unknown>;
   /** The address as servers report it once canonicalised (GET /account/3pid, the identity service). */
   canonical(identity: FreshIdentity): string;
-  /** The identity service's errcode for an address of this medium it will not validate. */
-  refusal: string;
+  /** Every error its requestToken lists (400s and 403 M_TERMS_NOT_SIGNED), with what each means. */
+  identityErrors: readonly IdentityError[];
   /** Overrides that make the body's address not one (account/3pid answers these M_INVALID_PARAM). */
   notAnAddress: Record<string, unknown>;
   /** The malformed addresses bad input tries. */
@@ -107,7 +116,11 @@ export const EMAIL: MediumKit = {
   addressFields: ['email'],
   address: (identity) => ({ email: identity.email }),
   canonical: (identity) => identity.email,
-  refusal: 'M_INVALID_EMAIL',
+  identityErrors: [
+    { status: 400, errcode: 'M_INVALID_EMAIL', means: 'the email address provided was invalid' },
+    { status: 400, errcode: 'M_EMAIL_SEND_ERROR', means: 'the validation email could not be sent' },
+    TERMS_NOT_SIGNED,
+  ],
   notAnAddress: NOT_AN_EMAIL,
   malformed: [
     {
@@ -187,7 +200,12 @@ export const MSISDN: MediumKit = {
   addressFields: ['country', 'phone_number'],
   address: (identity) => ({ ...identity.msisdn }),
   canonical: (identity) => identity.msisdnCanonical,
-  refusal: 'M_INVALID_ADDRESS',
+  identityErrors: [
+    { status: 400, errcode: 'M_INVALID_ADDRESS', means: 'the phone number provided was invalid' },
+    { status: 400, errcode: 'M_SEND_ERROR', means: 'the validation SMS could not be sent' },
+    { status: 400, errcode: 'M_DESTINATION_REJECTED', means: 'the identity server cannot deliver an SMS to the country or region' },
+    TERMS_NOT_SIGNED,
+  ],
   notAnAddress: NOT_A_PHONE_NUMBER,
   malformed: [
     {

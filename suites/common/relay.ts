@@ -104,12 +104,31 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
         expectForwarded(forwarded, { next_link: nextLink });
       },
     },
-    withFault(
-      'relay-identity-service-refuses',
-      `When the identity service refuses the ${kit.noun} (400 ${kit.refusal}), the client gets a 4xx standard error`,
-      { kind: 'matrix-error', status: 400, errcode: kit.refusal, error: `The identity service will not validate that ${kit.noun}` },
-      matrixError('any 4xx'),
-    ),
+    {
+      name: 'relay-identity-service-refuses',
+      title: `When the identity service answers one of the errors its API lists (${kit.identityErrors.map((e) => e.errcode).join(', ')}), the client gets a standard error response`,
+      level: 'must',
+      says: 'Any errors which occur at the Matrix API level MUST return a "standard error response"',
+      statements: ['B17', 'C1', 'E3'],
+      specRef: refs(proxySection, REF.identityErrors(kit.medium), REF.standardError),
+      since: 'r0.4.0',
+      needs,
+      failsUnder: ['relay-error-500-plain'],
+      async run(context) {
+        // One request each, with its own address: the first refusal must not colour the next.
+        for (const error of kit.identityErrors) {
+          const identity = await subject({ ...context, identity: context.newIdentity() }, kit, state);
+          context.is.inject({ path: requestTokenPath, fault: { kind: 'matrix-error', status: error.status, errcode: error.errcode, error: `Refused: ${error.means}` }, times: 1 });
+          const mark = context.is.mark();
+          const exchange = await context.hs.requestToken(endpoint, kit.body(identity));
+          if (context.is.requestsTo(requestTokenPath, mark).length === 0) {
+            throw new Error(`the request never reached the identity service, so the server did not relay its ${error.errcode}`);
+          }
+          context.must.match(exchange, anyStandardError());
+          context.observe(`${error.status} ${error.errcode} came back as ${describeError(exchange)}`);
+        }
+      },
+    },
     withFault(
       'relay-identity-service-fails',
       'When the identity service answers 500, the client gets a standard error response',
