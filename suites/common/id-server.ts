@@ -4,16 +4,19 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { refs } from '../../harness/model/spec-refs.js';
 import { EMAIL } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
 // A name no test server trusts: .test is reserved, and nothing listens there.
 const UNTRUSTED = 'identity.untrusted.test:8090';
+const IDENTITY_V2 = '/_matrix/identity/v2/';
 
 export function idServerScenarios(endpoint: EndpointKey, state: AddressState): FamilyScenario[] {
   const needs = [EMAIL.validates, EMAIL.delegated, ...bindingNeeds(EMAIL, state)] as const;
   const notTrusted = endpointRef(endpoint, '400 response, M_SERVER_NOT_TRUSTED');
+  const requestTokenPath = `/validate/${EMAIL.medium}/requestToken`;
   const withoutIdServer = (body: Record<string, unknown>) => {
     const { id_server: _server, id_access_token: _token, ...rest } = body;
     return rest;
@@ -33,6 +36,28 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
         const identity = await subject(context, EMAIL, state);
         const exchange = await context.hs.requestToken(endpoint, EMAIL.body(identity, { id_server: UNTRUSTED }));
         context.must.match(exchange, matrixError(400, 'M_SERVER_NOT_TRUSTED'));
+      },
+    },
+    {
+      name: 'id-server-v2-api',
+      title: 'The request is proxied to the identity server named in id_server through its v2 API, which the identity server accepts (v1.1 removed the v1 API)',
+      level: 'must',
+      says: 'The v1 identity service API has been removed in favour of the v2 API; most endpoints in the Identity Service API require authentication',
+      statements: ['E2'],
+      specRef: refs(REF.identityRequestBody(EMAIL.medium), REF.identityAuthentication),
+      since: 'v1.1',
+      needs,
+      failsUnder: ['id-server-v1-api'],
+      async run(context) {
+        const identity = await subject(context, EMAIL, state);
+        const mark = context.is.mark();
+        context.must.match(await context.hs.requestToken(endpoint, EMAIL.body(identity)), requestTokenSuccess());
+        const calls = context.is.requestsTo(requestTokenPath, mark);
+        context.observe(calls.map((call) => `${call.method} ${call.path} answered ${call.responseStatus}`).join('; ') || 'no call');
+        const accepted = calls.find((call) => call.path.startsWith(IDENTITY_V2) && call.responseStatus === 200);
+        if (!accepted) {
+          throw new Error(`the identity server accepted no v2 ${requestTokenPath} for the request (calls: ${calls.map((c) => `${c.path} → ${c.responseStatus}`).join(', ') || 'none'})`);
+        }
       },
     },
     {

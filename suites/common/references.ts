@@ -43,6 +43,7 @@ export const REF = {
     noted(ref('r0.4.0', 'Client-Server API', `POST ${endpointPath(endpoint, 'r0.4.0')}`), `"Proxies the identity server API ${identityRequestToken(medium)}"`),
   identityRequestBody: (medium: Medium) => noted(identityService(`POST /_matrix/identity/v2/${identityRequestToken(medium)}`), 'request body'),
   identityErrors: (medium: Medium) => noted(identityService(`POST /_matrix/identity/v2/${identityRequestToken(medium)}`), '400 and 403 responses'),
+  identityAuthentication: noted(identityService('Authentication'), `the v2 API takes an access token; the v1 API was removed in ${release('v1.1')}`),
   identityNextLink: (medium: Medium) => identityService(`${identityRequestToken(medium)}: next_link`),
   idServerRequired: noted(ref('r0.4.0', 'registration.yaml'), `id_server required until ${release('r0.6.0')}`),
   threepidAdd: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add and GET ${clientPrefix(READ_IN)}/account/3pid`),

@@ -41,6 +41,7 @@ export const FAULTS = {
   'relay-hang': 'no timeout on IS calls: when the IS hangs, the server never answers',
   // The email proxy to id_server (`emailVia: 'id-server'`)
   'id-server-trusts-anyone': 'any id_server is proxied to, trusted or not (one that cannot be reached then answers 502 M_UNKNOWN)',
+  'id-server-v1-api': 'on the v3 paths too, email is proxied to id_server through the identity service\'s v1 API (removed in v1.1), form-encoded, without the id_access_token',
   'id-server-missing-500': 'an email requestToken without id_server answers 500 M_UNKNOWN',
   'id-server-missing-refused': 'an email requestToken without id_server, on the v3 paths, answers 400 M_SERVER_NOT_TRUSTED instead of validating the address itself',
   // Privacy mode (`privacy: true`)

@@ -1,8 +1,10 @@
-// Calls to an identity service's v1 API, for the two ways this server delegates validation:
+// Calls to an identity service, for the two ways this server delegates validation:
 // - msisdn, as Synapse does with `account_threepid_delegates.msisdn`: the harness's fake at
-//   identityPort, JSON, no access token;
-// - email with `emailVia: 'id-server'`, as the r0.4.0 spec's proxy (and Dendrite) does: the
-//   identity server the client names in `id_server`, over HTTPS, form-encoded.
+//   identityPort, its v1 API, JSON, no access token (a service of the server's own);
+// - email with `emailVia: 'id-server'`: the identity server the client names in `id_server`,
+//   over HTTPS; on the r0 paths as the r0.4.0 spec's proxy (and Dendrite) does, its v1 API
+//   form-encoded; on the v3 paths its v2 API (v1.1 removed v1), JSON, with the client's
+//   id_access_token.
 // HTTPS trusts the certificate given as `ca`; without one, it skips verification for
 // loopback hosts only (the harness's fake has a self-signed certificate made in another
 // process) and verifies everything else against the system's CAs.
@@ -10,7 +12,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { RelayError } from './replies.js';
 
-const V1 = '/_matrix/identity/api/v1';
+const PREFIX = { v1: '/_matrix/identity/api/v1', v2: '/_matrix/identity/v2' } as const;
 
 export interface RelayOptions {
   /** Give up on the identity service after this long; undefined waits for ever. */
@@ -19,9 +21,14 @@ export interface RelayOptions {
   stopSignal: AbortSignal;
 }
 
-export type IdentityCall =
+export type IdentityCall = (
   | { method: 'POST'; path: string; body: Record<string, unknown>; encoding: 'json' | 'form' }
-  | { method: 'GET'; path: string; query: Record<string, string> };
+  | { method: 'GET'; path: string; query: Record<string, string> }
+) & {
+  /** v1 unless said; v2 with the access token sent as `Authorization: Bearer`. */
+  api?: 'v1' | 'v2';
+  accessToken?: string;
+};
 
 /** The connections to identity services, for one run of the server. */
 export class IdentityClient {
@@ -40,7 +47,7 @@ export class IdentityClient {
   }
 
   /**
-   * Calls `V1 + call.path` on the service at `origin` (`scheme://host[:port]`) and returns the
+   * Calls the API's prefix + `call.path` on the service at `origin` (`scheme://host[:port]`) and returns the
    * JSON object it answered 200 with. A 4xx Matrix error is relayed as it is; anything else
    * (no connection, a 5xx, a body that is not a JSON object) becomes 502 M_UNKNOWN.
    */
@@ -48,7 +55,7 @@ export class IdentityClient {
     const fail = (message: string) => new RelayError(502, 'M_UNKNOWN', message);
     let url: URL;
     try {
-      url = new URL(`${origin}${V1}${call.path}`);
+      url = new URL(`${origin}${PREFIX[call.api ?? 'v1']}${call.path}`);
     } catch {
       throw fail(`Not an identity server address: ${origin}`);
     }
@@ -57,12 +64,15 @@ export class IdentityClient {
     const signals = [options.stopSignal, ...(options.timeoutMs === undefined ? [] : [AbortSignal.timeout(options.timeoutMs)])];
     let status: number;
     let text: string;
+    const encoded = call.method === 'POST' ? encode(call.body, call.encoding) : { headers: {} };
+    const authorization = call.accessToken === undefined ? {} : { authorization: `Bearer ${call.accessToken}` };
     try {
       const response = await request(url, {
         method: call.method,
         dispatcher: this.dispatcherFor(url),
         signal: AbortSignal.any(signals),
-        ...(call.method === 'POST' && encode(call.body, call.encoding)),
+        ...encoded,
+        headers: { ...encoded.headers, ...authorization },
       });
       status = response.statusCode;
       text = await response.body.text();

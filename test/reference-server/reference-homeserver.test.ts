@@ -419,14 +419,16 @@ describe('no email validation (noEmail)', () => {
 
 describe("email proxied to id_server (emailVia 'id-server')", () => {
   const V1_REQUEST_TOKEN = '/_matrix/identity/api/v1/validate/email/requestToken';
+  const V2_REQUEST_TOKEN = '/_matrix/identity/v2/validate/email/requestToken';
 
-  test.each(['register-email', '3pid-email'] as const)('%s POSTs the request form-encoded to the v1 API over HTTPS, answers its sid, and mails nothing itself', async (endpoint) => {
+  test.each(['register-email', '3pid-email'] as const)('%s POSTs the request as JSON to the v2 API over HTTPS with the id_access_token, answers its sid, and mails nothing itself', async (endpoint) => {
     const id = freshProxied();
     const since = Date.now();
     const sid = expectSuccess(await viaIdServer.hs.requestToken(endpoint, proxiedBody(id, { next_link: 'https://client.example.test/done' })));
     const [request] = tlsIs.requestsTo('/validate/email/requestToken').filter((r) => r.receivedAt >= since);
-    expect(request).toMatchObject({ method: 'POST', path: V1_REQUEST_TOKEN, contentType: 'application/x-www-form-urlencoded' });
-    expect(proxied(id)).toEqual([{ client_secret: id.clientSecret, email: id.email, send_attempt: '1', next_link: 'https://client.example.test/done' }]);
+    expect(request).toMatchObject({ method: 'POST', path: V2_REQUEST_TOKEN, contentType: 'application/json', responseStatus: 200 });
+    expect(request?.headers['authorization']).toBe(`Bearer ${id.idServer!.id_access_token}`);
+    expect(proxied(id)).toEqual([{ client_secret: id.clientSecret, email: id.email, send_attempt: 1, next_link: 'https://client.example.test/done' }]);
     expect(tlsIs.session(sid)?.requestedAddress).toBe(id.email);
     expect(tlsIs.sent.filter((sent) => sent.sid === sid)).toHaveLength(1);
     await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
@@ -457,12 +459,22 @@ describe("email proxied to id_server (emailVia 'id-server')", () => {
     expect(proxied(id)).toEqual([]);
   });
 
+  test('on the r0 paths, as r0.4.0 proxied, the request goes form-encoded to the v1 API', async () => {
+    const id = freshProxied();
+    const since = Date.now();
+    const r0Path = viaIdServer.hs.path('register-email').replace('/_matrix/client/v3/', '/_matrix/client/r0/');
+    expectSuccess(await viaIdServer.hs.http.post(r0Path, proxiedBody(id)));
+    const [request] = tlsIs.requestsTo('/validate/email/requestToken').filter((r) => r.receivedAt >= since);
+    expect(request).toMatchObject({ method: 'POST', path: V1_REQUEST_TOKEN, contentType: 'application/x-www-form-urlencoded' });
+    expect(proxied(id)).toEqual([{ client_secret: id.clientSecret, email: id.email, send_attempt: '1' }]);
+  });
+
   test('Accounts.withBoundEmail binds through the identity server: 3pid/add asks it for the validated session', async () => {
     const id = freshProxied();
     const account = await viaIdServer.accounts.withBoundEmail(id);
     expect(await viaIdServer.accounts.threepids(account)).toEqual([expect.objectContaining({ medium: 'email', address: id.email })]);
     const asked = tlsIs.requestsTo('/3pid/getValidated3pid').filter((r) => r.query['client_secret'] === id.clientSecret);
-    expect(asked.map((r) => [r.method, r.path, r.responseStatus])).toEqual([['GET', '/_matrix/identity/api/v1/3pid/getValidated3pid', 200]]);
+    expect(asked.map((r) => [r.method, r.path, r.responseStatus])).toEqual([['GET', '/_matrix/identity/v2/3pid/getValidated3pid', 200]]);
     const again = { ...id, clientSecret: `${id.clientSecret}.again` };
     expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(again)), 400, 'M_THREEPID_IN_USE');
     expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(again)), 400, 'M_THREEPID_IN_USE');
@@ -489,7 +501,7 @@ describe("email proxied to id_server (emailVia 'id-server')", () => {
     const first = expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)));
     expect(expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)))).toBe(first);
     expect(expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { send_attempt: 2 })))).toBe(first);
-    expect(proxied(id).map((body) => body['send_attempt'])).toEqual(['1', '1', '2']);
+    expect(proxied(id).map((body) => body['send_attempt'])).toEqual([1, 1, 2]);
     expect(tlsIs.sent.filter((sent) => sent.sid === first)).toHaveLength(2);
   });
 
@@ -762,7 +774,7 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(relayed(id)).toEqual([{ client_secret: id.clientSecret, country: 'GB', phone_number: id.msisdn.phone_number, send_attempt: 3 }]);
     const proxiedId = freshProxied();
     expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(proxiedId, { send_attempt: 3, next_link: 'https://client.example.test/' })));
-    expect(proxied(proxiedId)).toEqual([{ client_secret: proxiedId.clientSecret, email: proxiedId.email, send_attempt: '3' }]);
+    expect(proxied(proxiedId)).toEqual([{ client_secret: proxiedId.clientSecret, email: proxiedId.email, send_attempt: 3 }]);
   },
   'relay-own-client-secret': async () => {
     const id = fresh();
@@ -799,6 +811,14 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(proxied(id)).toHaveLength(1);
     expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(freshProxied(), { id_server: 'identity.untrusted.test:8090' })), 502, 'M_UNKNOWN');
     expectSuccess(await viaIdServer.hs.requestToken('3pid-email', emailBody(freshProxied())));
+  },
+  'id-server-v1-api': async () => {
+    const id = freshProxied();
+    const since = Date.now();
+    expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)));
+    const [request] = tlsIs.requestsTo('/validate/email/requestToken').filter((r) => r.receivedAt >= since);
+    expect(request).toMatchObject({ path: '/_matrix/identity/api/v1/validate/email/requestToken', contentType: 'application/x-www-form-urlencoded' });
+    expect(request?.headers['authorization']).toBeUndefined();
   },
   'id-server-missing-refused': async () => {
     expectError(await viaIdServer.hs.requestToken('register-email', emailBody(freshProxied())), 400, 'M_SERVER_NOT_TRUSTED');

@@ -30,7 +30,7 @@ import { linklessValidationMail, Mailer, ownerNoticeMail, validationMail, type M
 import { RateLimiter } from './rate-limiter.js';
 import { BadInput, htmlReply, jsonReply, MatrixError, RelayError, type Reply } from './replies.js';
 import { Fields, OPAQUE_ID, parseTokenRequest, type Medium, type TokenRequest } from './request-body.js';
-import { newSid, Sessions, type ValidationSession } from './sessions.js';
+import { newSid, Sessions, type IdentityAccess, type ValidationSession } from './sessions.js';
 
 export { ALL_FAULTS, FAULTS, type Fault } from './faults.js';
 
@@ -287,9 +287,11 @@ export class ReferenceHomeserver {
         clientSecretUnchecked: this.has('client-secret-unchecked'),
         emailUnchecked: this.has('email-unchecked'),
       });
-      // Until r0.6.0 (the r0 paths here) a request to a proxying server had to name id_server.
-      if (proxied && token.idServer === undefined && request.path.startsWith('/_matrix/client/r0/')) {
-        throw new BadInput('M_MISSING_PARAM', 'Missing parameters: id_server');
+      // Until r0.6.0 (the r0 paths here) a request to a proxying server had to name id_server;
+      // since, id_access_token is "Required if an id_server is supplied" (servers may waive it).
+      if (proxied && token.idServer === undefined && onR0Paths(request)) throw new BadInput('M_MISSING_PARAM', 'Missing parameters: id_server');
+      if (proxied && token.idServer !== undefined && token.idAccessToken === undefined && !onR0Paths(request)) {
+        throw new BadInput('M_MISSING_PARAM', 'Missing parameters: id_access_token');
       }
     } catch (error) {
       if (error instanceof BadInput && this.has('bad-input-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
@@ -329,7 +331,12 @@ export class ReferenceHomeserver {
       return this.startDecoy(token, medium === 'email' && !proxied ? ownerNoticeMail(token.address) : undefined);
     }
     // From r0.6.0 a request may name no identity server: the server then mails the link itself.
-    if (proxied && token.idServer !== undefined) return this.startEmailProxy(token, token.idServer);
+    if (proxied && token.idServer !== undefined) {
+      // The v1 identity service API is what r0.x knew; v1.1 removed it, leaving v2 and its access tokens.
+      const access: IdentityAccess =
+        onR0Paths(request) || this.has('id-server-v1-api') ? { api: 'v1' } : { api: 'v2', accessToken: token.idAccessToken! };
+      return this.startEmailProxy(token, token.idServer, access);
+    }
     return medium === 'email' ? this.startEmailValidation(token) : this.startMsisdnValidation(token);
   }
 
@@ -426,7 +433,7 @@ export class ReferenceHomeserver {
    * emailVia 'id-server': the identity server named in id_server owns the session, its
    * send_attempt and its mail; every request goes to it, form-encoded as Dendrite sends it.
    */
-  private async startEmailProxy(token: TokenRequest, idServer: string): Promise<Reply> {
+  private async startEmailProxy(token: TokenRequest, idServer: string, access: IdentityAccess): Promise<Reply> {
     if (this.has('nothing-sent')) return this.unsentSession(token);
     const body = {
       client_secret: this.forwardedSecret(token),
@@ -434,8 +441,14 @@ export class ReferenceHomeserver {
       send_attempt: this.forwardedAttempt(token),
       ...(token.nextLink !== undefined && !this.has('relay-drops-next-link') && { next_link: token.nextLink }),
     };
-    const answer = await this.callIdServer(idServer, { method: 'POST', path: '/validate/email/requestToken', encoding: 'form', body });
-    return this.relayedSession(token, answer, idServer);
+    const answer = await this.callIdServer(idServer, {
+      method: 'POST',
+      path: '/validate/email/requestToken',
+      encoding: access.api === 'v1' ? 'form' : 'json',
+      body,
+      ...accessOf(access),
+    });
+    return this.relayedSession(token, answer, idServer, access);
   }
 
   /** Fault `nothing-sent` where the identity service would send: a session of the server's own, never asked of it. */
@@ -445,14 +458,14 @@ export class ReferenceHomeserver {
   }
 
   /** Keeps (or updates) the local record of a session the identity service answered for. */
-  private relayedSession(token: TokenRequest, answer: Record<string, unknown>, identityServer: string | undefined): Reply {
+  private relayedSession(token: TokenRequest, answer: Record<string, unknown>, identityServer: string | undefined, identityAccess?: IdentityAccess): Reply {
     const sid = answer['sid'];
     if (typeof sid !== 'string' || !OPAQUE_ID.test(sid)) {
       throw new RelayError(502, 'M_UNKNOWN', 'The identity service answered without a valid sid');
     }
     const session = this.sessions.find(token.medium, token.address, token.clientSecret);
     if (session?.sid === sid && session.identityServer === identityServer) session.sendAttempt = Math.max(session.sendAttempt, token.sendAttempt);
-    else this.sessions.create({ ...token, sid, identityServer });
+    else this.sessions.create({ ...token, sid, identityServer, ...(identityAccess && { identityAccess }) });
     return this.tokenSuccess(token.medium, sid);
   }
 
@@ -604,6 +617,7 @@ export class ReferenceHomeserver {
         method: 'GET',
         path: '/3pid/getValidated3pid',
         query: { sid: session.sid, client_secret: session.clientSecret },
+        ...accessOf(session.identityAccess ?? { api: 'v1' }),
       });
     } catch (error) {
       if (error instanceof RelayError && error.status < 500) return undefined;
@@ -617,6 +631,14 @@ export class ReferenceHomeserver {
   private listThreepids(request: Incoming): Reply {
     return jsonReply({ threepids: this.accounts.threepidsOf(this.accounts.authenticate(request.headers.authorization)) });
   }
+}
+
+function onR0Paths(request: Incoming): boolean {
+  return request.path.startsWith('/_matrix/client/r0/');
+}
+
+function accessOf(access: IdentityAccess): Pick<IdentityCall, 'api' | 'accessToken'> {
+  return access.api === 'v1' ? { api: 'v1' } : { api: 'v2', accessToken: access.accessToken };
 }
 
 /** The whole body as text; undefined when it is larger than MAX_BODY_BYTES (read to the end all the same). */

@@ -69,6 +69,8 @@ export interface TokenRequest {
   address: string;
   /** The identity server the client names (`id_server`), if it names one. */
   idServer?: string;
+  /** The client's access token at that identity server (`id_access_token`, since r0.6.0). */
+  idAccessToken?: string;
   /** As sent: `email`, or `phone_number` with its `country`. */
   email?: string;
   phoneNumber?: string;
@@ -88,15 +90,22 @@ export function parseTokenRequest(medium: Medium, raw: string, checks: TokenRequ
   const clientSecret = fields.string('client_secret');
   const sendAttempt = fields.integer('send_attempt');
   const nextLink = fields.optionalString('next_link');
-  // Used only where email is proxied to id_server (whose v1 API takes no access token).
+  // Used only where email is proxied to id_server.
   const idServer = fields.optionalString('id_server');
-  fields.optionalString('id_access_token');
+  const idAccessToken = fields.optionalString('id_access_token');
 
   if (!checks.clientSecretUnchecked && !OPAQUE_ID.test(clientSecret)) {
     throw new BadInput('M_INVALID_PARAM', 'client_secret must be 1 to 255 characters of [0-9a-zA-Z.=_-]');
   }
   if (nextLink !== undefined && !URL.canParse(nextLink)) throw new BadInput('M_INVALID_PARAM', 'next_link must be a URI');
-  const common = { medium, clientSecret, sendAttempt, nextLink, ...(idServer !== undefined && { idServer }) };
+  const common = {
+    medium,
+    clientSecret,
+    sendAttempt,
+    nextLink,
+    ...(idServer !== undefined && { idServer }),
+    ...(idAccessToken !== undefined && { idAccessToken }),
+  };
 
   if (medium === 'email') {
     const email = fields.string('email');

@@ -21,13 +21,18 @@ export interface ValidationSession {
    * owns the session, its token and its validation; /account/3pid/add asks it.
    */
   readonly identityServer?: string;
+  /** How to reach it: the v2 API with the client's id_access_token, or (r0 paths, fault `id-server-v1-api`) v1. */
+  readonly identityAccess?: IdentityAccess;
 }
+
+export type IdentityAccess = { api: 'v1' } | { api: 'v2'; accessToken: string };
 
 export type NewSession = Pick<ValidationSession, 'medium' | 'address' | 'clientSecret' | 'sendAttempt'> & {
   /** The identity service's sid, where it owns the session; a fresh one otherwise. */
   sid?: string;
   decoy?: boolean;
   identityServer?: string;
+  identityAccess?: IdentityAccess;
 };
 
 /** base64url's alphabet is within the spec's `[0-9a-zA-Z.=_-]`. */
@@ -58,6 +63,7 @@ export class Sessions {
       validated: false,
       decoy: request.decoy ?? false,
       ...(request.identityServer !== undefined && { identityServer: request.identityServer }),
+      ...(request.identityAccess !== undefined && { identityAccess: request.identityAccess }),
     };
     this.byScope.set(scope(session.medium, session.address, session.clientSecret), session);
     this.bySid.set(session.sid, session);
