@@ -25,7 +25,10 @@ export function formatCatalogue(suites: readonly Suite[] = SUITES): string {
     '',
     '<!-- Generated from suites/ by `npm run catalogue`; do not edit by hand. -->',
     '',
-    `${total} scenarios over ${suites.length} endpoints. Level: \`must\` for normative text, \`should\` for a recommendation.`,
+    `${total} scenarios over ${suites.length} endpoints. Level, from the spec's own word (quoted under "the spec says"): \`must\` for MUST and`,
+    'plain normative text, `should` for SHOULD, "recommended" and "is expected to", `may` for an option (checked only where the profile says',
+    'the server takes it); a failed `should` or `may` is a warning unless the run is `--strict`. Statements: the ids in',
+    '[`spec/statements.yaml`](spec/statements.yaml) the scenario checks ([coverage](docs/COVERAGE.md)).',
     'Applies: the spec releases it holds in, then the capabilities the target\'s profile must declare.',
     '',
     '| endpoint | scenarios |',
@@ -34,9 +37,10 @@ export function formatCatalogue(suites: readonly Suite[] = SUITES): string {
     '',
   ];
   for (const suite of suites) {
-    lines.push(`## ${suite.endpoint}`, '', '| id | title | level | spec reference | applies |', '| --- | --- | --- | --- | --- |');
+    lines.push(`## ${suite.endpoint}`, '', '| id | title | level | the spec says | statements | spec reference | applies |', '| --- | --- | --- | --- | --- | --- | --- |');
     for (const s of suite.scenarios) {
-      lines.push(`| \`${s.id}\` | ${cell(s.title)} | ${s.level} | ${cell(s.specRef)} | ${cell(applicability(s))} |`);
+      const says = s.says ? `"${cell(s.says)}"` : '';
+      lines.push(`| \`${s.id}\` | ${cell(s.title)} | ${s.level} | ${says} | ${(s.statements ?? []).join(', ')} | ${cell(s.specRef)} | ${cell(applicability(s))} |`);
     }
     lines.push('');
   }
