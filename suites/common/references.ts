@@ -28,7 +28,16 @@ export const REF = {
   rateLimiting: cs('API Standards', '"Rate limiting"'),
   clientSecret: (medium: Medium) => noted(cs(`${definition(medium)}: client_secret`), '[0-9a-zA-Z.=_-], 1 to 255 characters'),
   sendAttempt: (medium: Medium) => cs(`${definition(medium)}: send_attempt`),
+  emailField: cs(`${definition('email')}: email`),
   emailFormat: noted(cs(`${definition('email')}: email`), `format: email since ${release('v1.14')}`),
+  emailAddressForm: noted(ref(READ_IN, 'Appendices', '3PID Types', 'E-Mail'), '"must not contain other text such as real name, angle brackets or a mailto: prefix"'),
+  nextLink: (medium: Medium) => cs(`${definition(medium)}: next_link`),
+  /** The endpoint's 400: "Part of the request was invalid" (register), "the request was invalid" (password, account/3pid). */
+  invalidRequest: (endpoint: EndpointKey) => noted(endpointRef(endpoint, '400 response'), 'the request was invalid'),
+  /** "This parameter is ignored when the homeserver handles 3PID verification." */
+  idServerIgnored: (medium: Medium) => noted(cs(`${definition(medium)}: id_server`), `ignored when the homeserver handles 3PID verification, since ${release('r0.6.0')}`),
+  contentTypeOptional: noted(cs('API Standards'), 'Content-Type application/json "is not required"'),
+  utf8: noted(cs('API Standards'), '"All JSON data, in requests or responses, must be encoded using UTF-8"'),
   phoneNumber: cs(`${definition('msisdn')}: country (ISO 3166-1 alpha-2) and phone_number`),
   recommendation: (endpoint: EndpointKey) =>
     noted(
