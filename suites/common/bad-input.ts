@@ -207,6 +207,9 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
         statements: ['C6'],
         says: errcodes.map((code) => ERRCODE_SAYS[code]).join(' '),
         specRef: refs(common.specRef, REF.commonErrors),
+        // A server that does not support the medium may say so first (M_THREEPID_MEDIUM_NOT_SUPPORTED,
+        // or a 400 of its own): the spec does not order its checks.
+        needs: [kit.validates, ...common.needs],
         failsUnder: ['bad-input-wrong-errcode', 'bad-input-accepted', ...(c.failsUnder ?? [])],
         run: run((input) => [field('errcode', ...input.errcodes)]),
       },

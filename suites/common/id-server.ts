@@ -22,6 +22,8 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
       name: 'id-server-untrusted',
       title: 'An id_server the homeserver does not trust answers 400 M_SERVER_NOT_TRUSTED',
       level: 'must',
+      statements: ['B8', 'B9'],
+      says: 'M_SERVER_NOT_TRUSTED : The `id_server` parameter refers to an identity server that is not trusted by this homeserver.',
       specRef: notTrusted,
       since: 'r0.4.0',
       needs,
