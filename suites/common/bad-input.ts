@@ -186,7 +186,13 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
       const identity = await subjectFor(context, c.replacesAddress ?? false);
       await tryEach(context, endpoint, c.inputs((overrides) => kit.body(identity, overrides), identity), expect);
     };
-    const errcodes = [...new Set(c.inputs(() => ({}), PLACEHOLDER_SUBJECT).flatMap((input) => input.errcodes))];
+    const inputs = c.inputs(() => ({}), PLACEHOLDER_SUBJECT);
+    const errcodes = [...new Set(inputs.flatMap((input) => input.errcodes))];
+    // The errcodes every input may have, and those only some may (M_MISSING_PARAM for null).
+    const shared = errcodes.filter((code) => inputs.every((input) => input.errcodes.includes(code)));
+    const extras = inputs.filter((input) => input.errcodes.length > shared.length);
+    const errcodeTitle =
+      shared.join(' or ') + extras.map((input) => ` (${input.label}: ${input.errcodes.filter((code) => !shared.includes(code)).join(' or ')} too)`).join('');
     return [
       {
         ...common,
@@ -202,7 +208,7 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
         ...common,
         // Not `<name>-errcode`: an --only pattern naming the must would select this too.
         name: `errcode-${c.name}`,
-        title: `A request ${c.request} is refused with errcode ${errcodes.join(' or ')}`,
+        title: `A request ${c.request} is refused with errcode ${errcodeTitle}`,
         level: 'should' satisfies Level,
         statements: ['C6'],
         says: errcodes.map((code) => ERRCODE_SAYS[code]).join(' '),
