@@ -21,7 +21,8 @@ const identityRequestToken = (medium: Medium) => `validate/${medium}/requestToke
 
 export const REF = {
   standardError: cs('API Standards', '"Standard error response"'),
-  commonErrors: noted(commonErrorCodes, 'M_NOT_JSON, M_BAD_JSON, M_MISSING_PARAM, M_INVALID_PARAM'),
+  /** M_NOT_JSON and M_BAD_JSON are "Common error codes"; M_MISSING_PARAM and M_INVALID_PARAM are under "Other error codes". */
+  commonErrors: noted(cs('API Standards', '"Common error codes" and "Other error codes"'), 'M_NOT_JSON, M_BAD_JSON, M_MISSING_PARAM, M_INVALID_PARAM'),
   jsonObjectBody: noted(cs('API Standards'), '"a request body containing a (potentially empty) JSON object"'),
   unrecognized: noted(commonErrorCodes, `M_UNRECOGNIZED: 405 for a wrong method, since ${release('v1.6')}`),
   cors: noted(cs('"Web Browser Clients"'), 'OPTIONS and CORS headers'),
