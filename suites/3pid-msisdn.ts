@@ -4,6 +4,7 @@ import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
+import { idServerIgnoredScenario } from './common/id-server.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { MSISDN } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
@@ -21,6 +22,7 @@ export default suite(ENDPOINT, [
   ...threepidScenarios(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),
+  ...idServerIgnoredScenario(ENDPOINT, MSISDN, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...privacyScenarios(ENDPOINT, MSISDN),
   ...rateLimitScenarios(ENDPOINT, MSISDN),

@@ -5,7 +5,7 @@ import { badInputScenarios } from './common/bad-input.js';
 import { unboundPasswordScenario } from './common/bound-addresses.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
-import { idServerScenarios } from './common/id-server.js';
+import { idServerIgnoredScenario, idServerScenarios } from './common/id-server.js';
 import { EMAIL } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
@@ -21,6 +21,7 @@ export default suite(ENDPOINT, [
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
   ...idServerScenarios(ENDPOINT, 'bound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...idServerIgnoredScenario(ENDPOINT, EMAIL, 'bound'),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'bound'),
   ...privacyScenarios(ENDPOINT, EMAIL),
   ...rateLimitScenarios(ENDPOINT, EMAIL),

@@ -4,6 +4,7 @@ import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { unboundPasswordScenario } from './common/bound-addresses.js';
 import { deniedPasswordScenario } from './common/denied.js';
+import { idServerIgnoredScenario } from './common/id-server.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { MSISDN } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
@@ -19,6 +20,7 @@ export default suite(ENDPOINT, [
   deniedPasswordScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'bound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'bound'),
+  ...idServerIgnoredScenario(ENDPOINT, MSISDN, 'bound'),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'bound'),
   ...privacyScenarios(ENDPOINT, MSISDN),
   ...rateLimitScenarios(ENDPOINT, MSISDN),

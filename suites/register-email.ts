@@ -5,7 +5,7 @@ import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
-import { idServerScenarios } from './common/id-server.js';
+import { idServerIgnoredScenario, idServerScenarios } from './common/id-server.js';
 import { EMAIL } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
@@ -21,6 +21,7 @@ export default suite(ENDPOINT, [
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...idServerIgnoredScenario(ENDPOINT, EMAIL, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...privacyScenarios(ENDPOINT, EMAIL),
   ...rateLimitScenarios(ENDPOINT, EMAIL),

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Agent, request as undiciRequest, errors as undiciErrors } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeResponse } from './exchange.js';
 
@@ -20,8 +21,13 @@ export interface HttpClientOptions {
 export interface RequestSpec {
   method?: string;
   path: string;
-  /** Serialised as JSON with `content-type: application/json`. */
+  /** Serialised as JSON with `content-type: application/json` (unless `contentType` is false). */
   json?: unknown;
+  /**
+   * false: send the JSON body with no Content-Type header at all. Clients "should supply" it
+   * "but this is not required" (Client-Server API, API Standards), so a scenario tries without.
+   */
+  contentType?: false;
   /** Sent as is (for bodies that are deliberately not JSON). */
   body?: string;
   headers?: Record<string, string>;
@@ -89,8 +95,11 @@ export class HttpClient {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const { body, truncated } = await readCapped(response.body, this.options.maxBodyBytes);
-    return { status: response.statusCode, headers: flattenHeaders(response.headers), body, truncated };
+    const { bytes, truncated } = await readCapped(response.body, this.options.maxBodyBytes);
+    const body = bytes.toString('utf8');
+    // A body cut at the cap may end inside a character: only a whole one is judged.
+    const notUtf8 = !truncated && !isUtf8(bytes);
+    return { status: response.statusCode, headers: flattenHeaders(response.headers), body, truncated, ...(notUtf8 && { notUtf8 }) };
   }
 }
 
@@ -99,7 +108,8 @@ function buildRequest(baseUrl: string, spec: RequestSpec): ExchangeRequest {
   let body = spec.body;
   if (spec.json !== undefined) {
     body = JSON.stringify(spec.json);
-    if (!Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const labelled = Object.keys(headers).some((n) => n.toLowerCase() === 'content-type');
+    if (!labelled && spec.contentType !== false) headers['content-type'] = 'application/json';
   }
   const url = /^https?:\/\//.test(spec.path) ? spec.path : baseUrl + spec.path;
   return { method: spec.method ?? 'GET', url, headers, ...(body !== undefined && { body }) };
@@ -108,7 +118,7 @@ function buildRequest(baseUrl: string, spec: RequestSpec): ExchangeRequest {
 async function readCapped(
   stream: AsyncIterable<Buffer> & { destroy(): void },
   cap: number,
-): Promise<{ body: string; truncated: boolean }> {
+): Promise<{ bytes: Buffer; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -117,12 +127,12 @@ async function readCapped(
       chunks.push(chunk.subarray(0, room));
       // Stop reading: a server streaming without end must not fill our memory.
       stream.destroy();
-      return { body: Buffer.concat(chunks).toString('utf8'), truncated: true };
+      return { bytes: Buffer.concat(chunks), truncated: true };
     }
     chunks.push(chunk);
     size += chunk.length;
   }
-  return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
+  return { bytes: Buffer.concat(chunks), truncated: false };
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -14,6 +14,8 @@ export interface ExchangeResponse {
   body: string;
   /** The body was cut at the client's size cap. */
   truncated: boolean;
+  /** The body's bytes are not UTF-8 ("All JSON data … must be encoded using UTF-8"); `body` has them with U+FFFD. */
+  notUtf8?: true;
 }
 
 export interface Exchange {

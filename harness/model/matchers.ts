@@ -123,6 +123,66 @@ export function header(name: string, pattern: RegExp): Matcher {
 }
 
 /**
+ * A comma-separated header (Access-Control-Allow-Methods, -Headers) that lists each of
+ * `items`, compared case-insensitively. A `*` in it stands for the items in `wildcardCovers`
+ * only: for CORS, `*` allows any method or header except Authorization (Fetch standard).
+ */
+export function headerListing(name: string, items: readonly string[], wildcardCovers: readonly string[] = []): Matcher {
+  const lower = name.toLowerCase();
+  return {
+    expectation: `header ${name} listing ${items.join(', ')}`,
+    mismatch: (ex) => {
+      const value = ex.response?.headers[lower];
+      if (value === undefined) return `${name} was absent`;
+      const listed = new Set(value.split(',').map((item) => item.trim().toLowerCase()));
+      const covered = (item: string) => listed.has(item.toLowerCase()) || (listed.has('*') && wildcardCovers.includes(item));
+      const missing = items.filter((item) => !covered(item));
+      return missing.length ? `${name} was ${JSON.stringify(value)}, without ${missing.join(', ')}` : undefined;
+    },
+  };
+}
+
+/** Access-Control-Allow-Origin lets the request's origin in: `*`, or that origin itself. */
+export function allowsOrigin(): Matcher {
+  return {
+    expectation: 'header Access-Control-Allow-Origin * or the request\'s Origin',
+    mismatch: (ex) => {
+      const value = ex.response?.headers['access-control-allow-origin']?.trim();
+      const origin = Object.entries(ex.request.headers).find(([n]) => n.toLowerCase() === 'origin')?.[1];
+      return value === '*' || (value !== undefined && value === origin) ? undefined : `Access-Control-Allow-Origin was ${value ?? 'absent'}`;
+    },
+  };
+}
+
+/**
+ * The CORS headers a browser client needs for a requestToken route, as the spec recommends
+ * them ("Access-Control-Allow-Origin: *", "-Methods: GET, POST, PUT, DELETE, OPTIONS",
+ * "-Headers: X-Requested-With, Content-Type, Authorization") read for their purpose: the
+ * request's origin allowed, the route's methods (POST, OPTIONS) and the headers Matrix
+ * clients send (Content-Type, Authorization) listed. The methods of other routes and
+ * X-Requested-With, which no request here needs, are not required.
+ */
+export function corsHeaders(): Matcher[] {
+  return [
+    allowsOrigin(),
+    headerListing('Access-Control-Allow-Methods', ['POST', 'OPTIONS'], ['POST', 'OPTIONS']),
+    headerListing('Access-Control-Allow-Headers', ['Content-Type', 'Authorization'], ['Content-Type']),
+  ];
+}
+
+/** "All JSON data, in requests or responses, must be encoded using UTF-8": the bytes, and any charset label. */
+export function utf8Encoded(): Matcher {
+  return {
+    expectation: 'a body encoded in UTF-8',
+    mismatch: (ex) => {
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(ex.response?.headers['content-type'] ?? '')?.[1];
+      if (charset !== undefined && !/^utf-?8$/i.test(charset)) return `Content-Type says charset=${charset}`;
+      return ex.response?.notUtf8 ? 'the body\'s bytes are not valid UTF-8' : undefined;
+    },
+  };
+}
+
+/**
  * The endpoint exists: not the 404 or 405 M_UNRECOGNIZED a server gives for an endpoint it
  * does not implement. Without this, any check for "some 4xx" would pass on a missing endpoint.
  */

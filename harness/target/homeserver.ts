@@ -7,6 +7,9 @@ export interface RawRequest {
   method?: string;
   /** A body sent as is, for bodies that are deliberately not JSON. */
   body?: string;
+  /** A JSON body, as requestToken sends it; with `contentType: false`, unlabelled. */
+  json?: unknown;
+  contentType?: false;
   headers?: Record<string, string>;
 }
 

@@ -1,11 +1,15 @@
-// What the API standards promise for every endpoint: OPTIONS, CORS, 405 for a wrong method.
+// What the API standards promise for every endpoint: OPTIONS, CORS, 405 for a wrong method,
+// JSON bodies with or without a Content-Type, UTF-8 answers.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
-import { endpointRecognised, header, jsonContentType, jsonObjectBody, matrixError, requestTokenSuccess, successStatus } from '../../harness/model/matchers.js';
+import { corsHeaders, endpointRecognised, jsonContentType, jsonObjectBody, matrixError, requestTokenSuccess, successStatus, utf8Encoded } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
+
+/** The origin of a browser client, as its requests carry it. */
+const ORIGIN = 'https://client.example.test';
 
 export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   return family('HTTP conventions', [
@@ -55,21 +59,78 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
     },
     {
       name: 'cors-headers',
-      title: 'Responses carry the recommended CORS header Access-Control-Allow-Origin: *',
+      title: 'A 200 answer carries CORS headers that let a browser client make the request: Access-Control-Allow-Origin * (or its Origin), -Allow-Methods with POST and OPTIONS, -Allow-Headers with Content-Type and Authorization',
       level: 'should',
       says: 'When a client approaches the server with a request, the server should respond with the CORS headers for that route.',
       statements: ['C12'],
       specRef: REF.cors,
       since: 'r0.4.0',
       needs: [kit.validates, ...bindingNeeds(kit, state)],
-      failsUnder: ['no-cors'],
+      failsUnder: ['no-cors', 'cors-partial'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        context.must.match(
-          await context.hs.requestToken(endpoint, kit.body(identity)),
-          requestTokenSuccess(),
-          header('Access-Control-Allow-Origin', /^\*$/),
-        );
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity), { origin: ORIGIN }), requestTokenSuccess(), corsHeaders());
+      },
+    },
+    {
+      name: 'cors-headers-on-error',
+      title: 'An error answer carries the same CORS headers, so that a browser client can read the error',
+      level: 'should',
+      statements: ['C12'],
+      says: 'supply Cross-Origin Resource Sharing (CORS) headers on all requests',
+      specRef: REF.cors,
+      since: 'r0.4.0',
+      failsUnder: ['no-cors', 'cors-partial', 'cors-not-on-errors'],
+      async run({ hs, must }) {
+        // A body with nothing in it is refused by every server, whatever it supports.
+        must.match(await hs.requestToken(endpoint, {}, { origin: ORIGIN }), matrixError(400), corsHeaders());
+      },
+    },
+    {
+      name: 'cors-preflight',
+      title: 'A CORS preflight (OPTIONS with Origin, Access-Control-Request-Method POST and -Request-Headers Content-Type, Authorization) is answered 2xx with those CORS headers',
+      level: 'should',
+      statements: ['C12', 'C11'],
+      says: 'the homeserver should respond to pre-flight requests and supply Cross-Origin Resource Sharing (CORS) headers',
+      specRef: REF.cors,
+      since: 'r0.4.0',
+      failsUnder: ['no-cors', 'cors-partial', 'options-404'],
+      async run({ hs, must }) {
+        const exchange = await hs.requestTokenRaw(endpoint, {
+          method: 'OPTIONS',
+          headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        });
+        must.match(exchange, successStatus(), corsHeaders());
+      },
+    },
+    {
+      name: 'json-without-content-type',
+      title: 'A JSON body sent without a Content-Type header is accepted as one with application/json',
+      level: 'must',
+      statements: ['C3'],
+      says: 'Clients should supply a `Content-Type` header of `application/json` for all requests with JSON bodies, but this is not required.',
+      specRef: REF.contentTypeOptional,
+      since: 'r0.4.0',
+      needs: [kit.validates, ...bindingNeeds(kit, state)],
+      failsUnder: ['no-content-type-refused'],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const exchange = await context.hs.requestTokenRaw(endpoint, { json: kit.body(identity), contentType: false });
+        context.must.match(exchange, requestTokenSuccess());
+      },
+    },
+    {
+      name: 'responses-utf8',
+      title: 'JSON answers are encoded in UTF-8 (an error answer to a request with non-ASCII text, and any charset it names)',
+      level: 'must',
+      statements: ['C4'],
+      says: 'All JSON data, in requests or responses, must be encoded using UTF-8.',
+      specRef: REF.utf8,
+      since: 'r0.4.0',
+      failsUnder: ['responses-not-utf8'],
+      async run({ hs, must }) {
+        // Non-ASCII in, so that a server which echoes what it refuses has some to encode.
+        must.match(await hs.requestToken(endpoint, { client_secret: 'm3c-é-🔑' }), matrixError(400), utf8Encoded());
       },
     },
     {

@@ -1,11 +1,12 @@
 // id_server: the identity server a request names. Required until r0.6.0, and where the
 // homeserver proxies email validation, the server it proxies to, which it must trust; from
-// r0.6.0 optional, and the homeserver "should validate the email itself".
+// r0.6.0 optional, the homeserver "should validate the email itself", and where it handles
+// verification itself the parameter "is ignored".
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
-import { EMAIL } from './media.js';
+import { EMAIL, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
@@ -92,6 +93,38 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
         context.must.matchOneOf(await context.hs.requestToken(endpoint, withoutIdServer(EMAIL.body(identity))), {
           '200, validated without an identity server named': requestTokenSuccess(),
         });
+      },
+    },
+  ]);
+}
+
+/**
+ * "This parameter is ignored when the homeserver handles 3PID verification" (since r0.6.0):
+ * where the server mails the link itself, or texts through the identity service it is
+ * configured with, a request naming some other identity server is validated as any other.
+ * No server proxies msisdn to the id_server named, so its M_SERVER_NOT_TRUSTED has no
+ * scenario: no profile could say so.
+ */
+export function idServerIgnoredScenario(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+  const ownValidation = kit.medium === 'email' ? 'email-by-smtp' : 'msisdn-by-identity-service';
+  return family('id_server proxy', [
+    {
+      name: 'id-server-ignored',
+      title: `Where the server validates ${kit.noun}s itself, an id_server in the request is ignored: it succeeds, and the ${kit.message} goes out as without it`,
+      level: 'must',
+      statements: ['A9b'],
+      says: 'This parameter is ignored when the homeserver handles 3PID verification.',
+      specRef: REF.idServerIgnored(kit.medium),
+      since: 'r0.6.0',
+      needs: [kit.validates, ownValidation, ...bindingNeeds(kit, state)],
+      failsUnder: ['id-server-followed'],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const sentAt = kit.mark(context, identity);
+        // id_access_token goes with id_server ("Required if an id_server is supplied").
+        const body = kit.body(identity, { id_server: UNTRUSTED, id_access_token: 'm3c-unused-token' });
+        context.must.match(await context.hs.requestToken(endpoint, body), requestTokenSuccess());
+        await kit.waitForSend(context, identity, sentAt);
       },
     },
   ]);

@@ -1,5 +1,5 @@
 // What differs between the email and the msisdn endpoints: the body and its address, the
-// required fields, the malformed addresses, how a "send" is observed, what the identity
+// table of its fields (input-table.ts), how a "send" is observed, what the identity
 // service says, and how an address gets bound. Everything else is shared, and the families
 // ask the kit rather than which medium it is.
 import type { Account } from '../../harness/target/accounts.js';
@@ -9,10 +9,9 @@ import { UnexpectedMailError } from '../../harness/fakes/mail/mail-sink.js';
 import { withoutItsText } from '../../harness/fakes/mail/captured-mail.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { Capability } from '../../harness/model/profile.js';
-import type { SpecRef } from '../../harness/model/spec-refs.js';
 import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import { REF } from './references.js';
+import { EMAIL_FIELDS, MSISDN_FIELDS, type FieldRow } from './input-table.js';
 
 const MAIL_WAIT_MS = 15_000;
 /** How long to watch before concluding that no (further) message was sent. */
@@ -29,18 +28,6 @@ export interface SendMark {
   identityService: IdentityMark;
 }
 
-/** An address that is not one, which every endpoint must refuse. */
-export interface MalformedAddress {
-  name: string;
-  title: string;
-  specRef: SpecRef;
-  since?: SpecVersion;
-  /** What replaces the address in the body. */
-  overrides: Record<string, unknown>;
-  /** Faults that break this kind of input alone, besides the bad-input family's own. */
-  failsUnder?: readonly string[];
-}
-
 /** An error the identity service API lists for validate/{medium}/requestToken. */
 export interface IdentityError {
   status: number;
@@ -50,7 +37,7 @@ export interface IdentityError {
 
 const TERMS_NOT_SIGNED: IdentityError = { status: 403, errcode: 'M_TERMS_NOT_SIGNED', means: 'the user must agree to more terms' };
 
-// Not addresses at all: bad input sends them to every endpoint, account/3pid names its answer.
+// Not addresses at all: account/3pid names its answer (bad input tries these and more: input-table.ts).
 const NOT_AN_EMAIL = { email: 'not an email address' };
 const NOT_A_PHONE_NUMBER = { phone_number: 'not a phone number' };
 
@@ -86,12 +73,10 @@ export interface MediumKit {
   identityErrors: readonly IdentityError[];
   /** Overrides that make the body's address not one (account/3pid answers these M_INVALID_PARAM). */
   notAnAddress: Record<string, unknown>;
-  /** The malformed addresses bad input tries. */
-  malformed: readonly MalformedAddress[];
+  /** What the request body's definition says of each field, for bad input. */
+  fields: readonly FieldRow[];
   body(identity: FreshIdentity, overrides?: Record<string, unknown>): Record<string, unknown>;
   deniedBody(identity: FreshIdentity): Record<string, unknown>;
-  required: readonly string[];
-  wrongTypes: Readonly<Record<string, unknown>>;
   /** Notes where the identity's outboxes stand, before a request. */
   mark(context: Sends, identity: FreshIdentity): SendMark;
   /** Resolves once a validation message for the identity was sent after the mark. */
@@ -122,16 +107,7 @@ export const EMAIL: MediumKit = {
     TERMS_NOT_SIGNED,
   ],
   notAnAddress: NOT_AN_EMAIL,
-  malformed: [
-    {
-      name: 'email-unparsable',
-      failsUnder: ['email-unchecked'],
-      title: 'An email that is not an email address is refused with a 4xx standard error',
-      specRef: REF.emailFormat,
-      since: 'v1.14',
-      overrides: NOT_AN_EMAIL,
-    },
-  ],
+  fields: EMAIL_FIELDS,
   body: (identity, overrides = {}) => ({
     client_secret: identity.clientSecret,
     ...EMAIL.address(identity),
@@ -141,8 +117,6 @@ export const EMAIL: MediumKit = {
     ...overrides,
   }),
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
-  required: ['client_secret', 'email', 'send_attempt'],
-  wrongTypes: { client_secret: 12345, email: 12345, send_attempt: '1' },
   mark: (context, identity) => ({ mails: context.mailbox.mailbox(identity.email).length, identityService: context.is.mark() }),
   async waitForSend(context, identity, since) {
     if (context.profile.email.validation === 'identity-service') return expectSent(context, 'email', identity.email, since);
@@ -207,20 +181,7 @@ export const MSISDN: MediumKit = {
     TERMS_NOT_SIGNED,
   ],
   notAnAddress: NOT_A_PHONE_NUMBER,
-  malformed: [
-    {
-      name: 'phone-number-unparsable',
-      title: 'A phone_number that is not a phone number is refused with a 4xx standard error',
-      specRef: REF.phoneNumber,
-      overrides: NOT_A_PHONE_NUMBER,
-    },
-    {
-      name: 'country-invalid',
-      title: 'A country that is not a two-letter ISO 3166-1 code is refused with a 4xx standard error',
-      specRef: REF.phoneNumber,
-      overrides: { country: 'Neverland' },
-    },
-  ],
+  fields: MSISDN_FIELDS,
   body: (identity, overrides = {}) => ({
     client_secret: identity.clientSecret,
     ...MSISDN.address(identity),
@@ -229,8 +190,6 @@ export const MSISDN: MediumKit = {
     ...overrides,
   }),
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
-  required: ['client_secret', 'country', 'phone_number', 'send_attempt'],
-  wrongTypes: { client_secret: 12345, country: 44, phone_number: 7700900123, send_attempt: '1' },
   mark: (context) => ({ mails: 0, identityService: context.is.mark() }),
   waitForSend: (context, identity, since) => expectSent(context, 'msisdn', MSISDN.canonical(identity), since),
   expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', MSISDN.canonical(identity), since),

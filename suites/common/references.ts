@@ -21,14 +21,24 @@ const identityRequestToken = (medium: Medium) => `validate/${medium}/requestToke
 
 export const REF = {
   standardError: cs('API Standards', '"Standard error response"'),
-  commonErrors: noted(commonErrorCodes, 'M_NOT_JSON, M_BAD_JSON, M_MISSING_PARAM, M_INVALID_PARAM'),
+  /** M_NOT_JSON and M_BAD_JSON are "Common error codes"; M_MISSING_PARAM and M_INVALID_PARAM are under "Other error codes". */
+  commonErrors: noted(cs('API Standards', '"Common error codes" and "Other error codes"'), 'M_NOT_JSON, M_BAD_JSON, M_MISSING_PARAM, M_INVALID_PARAM'),
   jsonObjectBody: noted(cs('API Standards'), '"a request body containing a (potentially empty) JSON object"'),
   unrecognized: noted(commonErrorCodes, `M_UNRECOGNIZED: 405 for a wrong method, since ${release('v1.6')}`),
   cors: noted(cs('"Web Browser Clients"'), 'OPTIONS and CORS headers'),
   rateLimiting: cs('API Standards', '"Rate limiting"'),
   clientSecret: (medium: Medium) => noted(cs(`${definition(medium)}: client_secret`), '[0-9a-zA-Z.=_-], 1 to 255 characters'),
   sendAttempt: (medium: Medium) => cs(`${definition(medium)}: send_attempt`),
+  emailField: cs(`${definition('email')}: email`),
   emailFormat: noted(cs(`${definition('email')}: email`), `format: email since ${release('v1.14')}`),
+  emailAddressForm: noted(ref(READ_IN, 'Appendices', '3PID Types', 'E-Mail'), '"must not contain other text such as real name, angle brackets or a mailto: prefix"'),
+  nextLink: (medium: Medium) => cs(`${definition(medium)}: next_link`),
+  /** The endpoint's 400: "Part of the request was invalid" (register), "the request was invalid" (password, account/3pid). */
+  invalidRequest: (endpoint: EndpointKey) => noted(endpointRef(endpoint, '400 response'), 'the request was invalid'),
+  /** "This parameter is ignored when the homeserver handles 3PID verification." */
+  idServerIgnored: (medium: Medium) => noted(cs(`${definition(medium)}: id_server`), `ignored when the homeserver handles 3PID verification, since ${release('r0.6.0')}`),
+  contentTypeOptional: noted(cs('API Standards'), 'Content-Type application/json "is not required"'),
+  utf8: noted(cs('API Standards'), '"All JSON data, in requests or responses, must be encoded using UTF-8"'),
   phoneNumber: cs(`${definition('msisdn')}: country (ISO 3166-1 alpha-2) and phone_number`),
   /** account/password's option: "The server may instead send an email to the given address…". */
   passwordOption: (endpoint: EndpointKey) =>

@@ -2,7 +2,7 @@
 // can go wrong must end as a failed exchange with evidence, promptly, never a throw or a hang.
 import { afterEach, describe, expect, test } from 'vitest';
 import { HttpClient, type HttpClientOptions } from '../../harness/http/client.js';
-import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { jsonOf, toCurl, type Exchange } from '../../harness/http/exchange.js';
 import { echoServer, httpServer, tcpServer, type EchoedRequest, type Loopback } from './loopback.js';
 
 // Short enough to keep the suite fast, long enough for any loopback round trip.
@@ -105,6 +105,26 @@ describe('a well-behaved server', () => {
     expect(sent).toHaveLength(1);
     expect(echoed.headers['content-type']).toBe('text/plain');
     expect(exchange.request.headers).toEqual({ 'Content-Type': 'text/plain' });
+  });
+
+  test('contentType: false sends the JSON body with no Content-Type at all, and the replay says so', async () => {
+    const echo = track(await echoServer());
+    const exchange = await client(echo.url).send({ method: 'POST', path: '/unlabelled', json: { a: 1 }, contentType: false });
+    const echoed = jsonOf(exchange) as EchoedRequest;
+    expect(echoed.rawHeaders.filter((name, i) => i % 2 === 0 && /^content-type$/i.test(name))).toEqual([]);
+    expect(JSON.parse(echoed.body)).toEqual({ a: 1 });
+    expect(exchange.request.headers).toEqual({});
+    expect(toCurl(exchange.request)).toContain(`-H 'Content-Type:'`);
+  });
+
+  test('a body whose bytes are not UTF-8 is marked notUtf8; a UTF-8 one (emoji included) is not', async () => {
+    const server = track(await httpServer((req, res) => res.end(req.url === '/latin1' ? Buffer.from('{"error":"é"}', 'latin1') : '{"error":"é 🔑"}')));
+    const latin1 = await client(server.url).get('/latin1');
+    expect(latin1.response?.notUtf8).toBe(true);
+    expect(latin1.response?.body).toBe('{"error":"\uFFFD"}');
+    const utf8 = await client(server.url).get('/utf8');
+    expect(utf8.response?.notUtf8).toBeUndefined();
+    expect(utf8.response?.body).toBe('{"error":"é 🔑"}');
   });
 
   test('jsonOf: undefined for a body that is not JSON, or for no response', async () => {

@@ -3,7 +3,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Exchange, ExchangeResponse } from '../../harness/http/exchange.js';
 import {
+  allowsOrigin,
   clientError,
+  corsHeaders,
+  headerListing,
   field,
   fieldSatisfies,
   header,
@@ -18,6 +21,7 @@ import {
   ScenarioFailure,
   status,
   successStatus,
+  utf8Encoded,
   type MatchContext,
   type Matcher,
 } from '../../harness/model/matchers.js';
@@ -218,5 +222,51 @@ describe('matchOneOf', () => {
   test('without a usable response no alternative matches', () => {
     const reset: Exchange = { request: REQUEST, error: 'ECONNRESET: read ECONNRESET', startedAt: '', durationMs: 1 };
     expect(() => matchOneOf(reset, alternatives, v3)).toThrow(/as "denied with 403": no usable response: ECONNRESET/);
+  });
+});
+
+describe('CORS and encoding', () => {
+  const withHeaders = (headers: Record<string, string>, origin?: string): Exchange => {
+    const exchange = answer(200, {}, { 'content-type': 'application/json', ...headers });
+    return origin === undefined ? exchange : { ...exchange, request: { ...REQUEST, headers: { ...REQUEST.headers, origin } } };
+  };
+  const recommended = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+    'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization',
+  };
+
+  test('headerListing: every item, in any case and order, with * standing only for what it covers', () => {
+    const methods = headerListing('Access-Control-Allow-Methods', ['POST', 'OPTIONS'], ['POST', 'OPTIONS']);
+    both(methods, withHeaders({ 'access-control-allow-methods': 'options,post' }), withHeaders({ 'access-control-allow-methods': 'GET, POST' }), /without OPTIONS/);
+    expect(methods.mismatch(withHeaders({ 'access-control-allow-methods': '*' }), v3)).toBeUndefined();
+    expect(methods.mismatch(withHeaders({}), v3)).toMatch(/was absent/);
+    // For Fetch, * allows any header but Authorization.
+    const headers = headerListing('Access-Control-Allow-Headers', ['Content-Type', 'Authorization'], ['Content-Type']);
+    expect(headers.mismatch(withHeaders({ 'access-control-allow-headers': '*' }), v3)).toMatch(/without Authorization/);
+    expect(headers.mismatch(withHeaders({ 'access-control-allow-headers': '*, Authorization' }), v3)).toBeUndefined();
+    // A list item, not a substring: "X-Content-Type" does not list Content-Type.
+    expect(headers.mismatch(withHeaders({ 'access-control-allow-headers': 'X-Content-Type, Authorization' }), v3)).toMatch(/without Content-Type/);
+  });
+
+  test('allowsOrigin: * or the Origin the request carried, nothing else', () => {
+    both(allowsOrigin(), withHeaders({ 'access-control-allow-origin': 'https://client.test' }, 'https://client.test'), withHeaders({ 'access-control-allow-origin': 'https://other.test' }, 'https://client.test'), /was https:\/\/other\.test/);
+    expect(allowsOrigin().mismatch(withHeaders({ 'access-control-allow-origin': '*' }), v3)).toBeUndefined();
+    expect(allowsOrigin().mismatch(withHeaders({ 'access-control-allow-origin': 'https://client.test' }), v3)).toMatch(/was https:\/\/client\.test/);
+  });
+
+  test('corsHeaders: the recommended values pass; Allow-Origin alone does not', () => {
+    expect(mismatches(withHeaders(recommended), corsHeaders(), v3)).toEqual([]);
+    expect(mismatches(withHeaders({ 'access-control-allow-origin': '*' }), corsHeaders(), v3)).toEqual([
+      'expected header Access-Control-Allow-Methods listing POST, OPTIONS, but Access-Control-Allow-Methods was absent',
+      'expected header Access-Control-Allow-Headers listing Content-Type, Authorization, but Access-Control-Allow-Headers was absent',
+    ]);
+  });
+
+  test('utf8Encoded: no charset or utf-8, and bytes the client could decode', () => {
+    both(utf8Encoded(), withHeaders({ 'content-type': 'application/json; charset=UTF-8' }), withHeaders({ 'content-type': 'application/json; charset=iso-8859-1' }), /charset=iso-8859-1/);
+    expect(utf8Encoded().mismatch(ok, v3)).toBeUndefined();
+    const latin1 = { ...ok, response: { ...ok.response!, notUtf8: true as const } };
+    expect(utf8Encoded().mismatch(latin1, v3)).toMatch(/not valid UTF-8/);
   });
 });

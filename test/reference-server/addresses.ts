@@ -1,13 +1,25 @@
 // Checking and canonicalising the addresses the requestToken endpoints are given, so that
 // denied, bound and session lookups compare like with like.
 
-/** Deliberately simple: one `@`, something on each side, no whitespace. */
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
+// RFC 5321's Mailbox (what `format: email` names), simplified: a dot-atom local part and a
+// domain of dot-separated labels, either allowed beyond ASCII as RFC 6531 does. No quoted
+// local parts or address literals; and nothing else around the address, which the
+// Appendices forbid: "It must not contain other text such as real name, angle brackets or a
+// mailto: prefix" (a colon and angle brackets are not in atext).
+const ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u0080-\\uffff-]+";
+const LABEL = '[A-Za-z0-9\\u0080-\\uffff](?:[A-Za-z0-9\\u0080-\\uffff-]*[A-Za-z0-9\\u0080-\\uffff])?';
+const EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})*$`);
 const MAX_EMAIL_LENGTH = 254;
 
 /** The address lower-cased, or undefined when it is not an email address. */
 export function canonicalEmail(email: string): string | undefined {
   return email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email) ? email.toLowerCase() : undefined;
+}
+
+/** Fault `email-other-text-allowed`: the address inside `Name <address>`, `<address>` or `mailto:address`. */
+export function withoutOtherText(email: string): string {
+  const bracketed = /<([^<>]*)>\s*$/.exec(email);
+  return (bracketed ? bracketed[1]! : email).trim().replace(/^mailto:/i, '');
 }
 
 export function emailDomain(canonical: string): string {

@@ -25,6 +25,9 @@ export const FAULTS = {
   // Bad input to the requestToken endpoints (body, parameters, addresses)
   'bad-input-500': 'every bad-input case of a requestToken answers 500 M_UNKNOWN',
   'bad-input-accepted': 'every bad-input case of a requestToken answers 200 with a sid (nothing is sent)',
+  'bad-input-401': 'every bad-input case of a requestToken answers 401 M_MISSING_TOKEN, as if the endpoint wanted an access token',
+  'bad-input-wrong-errcode': 'every bad-input case of a requestToken answers 400 M_UNKNOWN instead of the errcode for the case',
+  'no-content-type-refused': 'a requestToken body without a Content-Type header answers 400 M_NOT_JSON',
   // Error bodies and the HTTP layer, on every route
   'not-implemented': 'the requestToken endpoints answer 404 M_UNRECOGNIZED, as where they are not implemented',
   'error-body-not-standard': 'error bodies are JSON with errcode but no error',
@@ -32,6 +35,9 @@ export const FAULTS = {
   'options-runs-logic': 'OPTIONS on a POST route runs the endpoint (a requestToken sends its mail) and answers as it does',
   'options-404': 'OPTIONS answers 404 M_UNRECOGNIZED',
   'no-cors': 'no response carries CORS headers',
+  'cors-partial': 'responses carry Access-Control-Allow-Origin only, no -Allow-Methods or -Allow-Headers',
+  'cors-not-on-errors': 'error responses carry no CORS headers (others do)',
+  'responses-not-utf8': 'error bodies are encoded in ISO-8859-1 (labelled charset=iso-8859-1), their message ending in "é"',
   'wrong-method-404': 'a wrong method on a known path answers 404 M_UNRECOGNIZED instead of 405',
   'wrong-method-no-errcode': 'a wrong method on a known path answers 405 with a body lacking errcode',
   // The relays to the identity service: msisdn delegation, and the email proxy to id_server
@@ -44,6 +50,8 @@ export const FAULTS = {
   'id-server-v1-api': 'on the v3 paths too, email is proxied to id_server through the identity service\'s v1 API (removed in v1.1), form-encoded, without the id_access_token',
   'id-server-missing-500': 'an email requestToken without id_server answers 500 M_UNKNOWN',
   'id-server-missing-refused': 'an email requestToken without id_server, on the v3 paths, answers 400 M_SERVER_NOT_TRUSTED instead of validating the address itself',
+  // id_server where the server validates itself (mail by SMTP, msisdn by its configured service)
+  'id-server-followed': 'a requestToken naming an id_server is proxied to it (over HTTPS) instead of being validated as the server validates the rest',
   // Privacy mode (`privacy: true`)
   'privacy-leak': 'privacy mode is ignored: bound (and, for password reset, unbound) addresses get their open 400 errors',
   'privacy-timing-leak': 'in privacy mode, requests for a bound address answer 400 ms later',
@@ -53,6 +61,10 @@ export const FAULTS = {
   // Finer bad-input faults, for scenarios about one kind of input
   'client-secret-unchecked': 'a client_secret outside [0-9a-zA-Z.=_-]{1,255} is accepted: 200 with a sid, nothing sent',
   'email-unchecked': 'an email that is not an address is accepted: 200 with a sid, nothing sent',
+  'email-other-text-allowed': 'an email with other text around the address (Name <address>, <address>, mailto:address) is taken as the address inside',
+  'client-secret-non-ascii-allowed': 'a client_secret may hold letters and digits beyond ASCII (\\p{L}, \\p{N}): 200 with a sid, nothing sent',
+  'client-secret-boundary-off-by-one': 'a client_secret of 255 characters is refused (400 M_INVALID_PARAM), as by a check for fewer than 255',
+  'next-link-unchecked': 'a next_link that is not a URI is accepted: 200 with a sid, nothing sent',
 } as const satisfies Record<string, string>;
 
 export type Fault = keyof typeof FAULTS;

@@ -12,7 +12,7 @@ import { freshIdentity, type FreshIdentity } from '../../harness/model/identitie
 import { createSelfSignedCertificate } from '../../harness/fakes/identity/certificate.js';
 import { FakeIdentityService } from '../../harness/fakes/identity/fake-identity-service.js';
 import { MailSink } from '../../harness/fakes/mail/mail-sink.js';
-import { matrixError, mismatches, requestTokenSuccess, type Matcher } from '../../harness/model/matchers.js';
+import { matrixError, mismatches, requestTokenSuccess, utf8Encoded, type Matcher } from '../../harness/model/matchers.js';
 import { loadProfile } from '../../harness/model/profile.js';
 import { FAULTS, type Fault, ReferenceHomeserver, type ReferenceHomeserverOptions } from './reference-homeserver.js';
 
@@ -863,6 +863,64 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { email: 'not an email address' })));
     expectSuccess(await main.hs.requestToken('password-email', emailBody(fresh(), { email: 'not an email address' })));
     expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: '' })), 400, 'M_INVALID_PARAM');
+  },
+  'email-other-text-allowed': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { email: `Tester <${id.email}>` })));
+    await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { email: `mailto:${fresh().email}` })));
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { email: 'not an email address' })), 400, 'M_INVALID_PARAM');
+  },
+  'client-secret-non-ascii-allowed': async () => {
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: 'm3césecret' })));
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: 'm3c/secret' })), 400, 'M_INVALID_PARAM');
+  },
+  'client-secret-boundary-off-by-one': async () => {
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: 'a'.repeat(255) })), 400, 'M_INVALID_PARAM');
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh(), { client_secret: 'a'.repeat(254) })));
+  },
+  'next-link-unchecked': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { next_link: 'not a uri' })));
+    expect(relayed(id)).toEqual([]);
+  },
+  'bad-input-401': async () => {
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { send_attempt: '1' })), 401, 'M_MISSING_TOKEN');
+  },
+  'bad-input-wrong-errcode': async () => {
+    for (const c of casesFor('3pid-msisdn')) expectError(await sendBad(main, '3pid-msisdn', c), 400, 'M_UNKNOWN');
+  },
+  'no-content-type-refused': async () => {
+    const body = JSON.stringify(emailBody(fresh()));
+    expectError(await main.hs.requestTokenRaw('register-email', { body }), 400, 'M_NOT_JSON');
+    expectSuccess(await main.hs.requestTokenRaw('register-email', { body, headers: { 'content-type': 'application/json' } }));
+  },
+  'cors-partial': async () => {
+    const exchange = await main.hs.requestToken('register-email', emailBody(fresh()));
+    expect(exchange.response?.headers['access-control-allow-origin']).toBe('*');
+    expect(exchange.response?.headers['access-control-allow-methods']).toBeUndefined();
+    expect(exchange.response?.headers['access-control-allow-headers']).toBeUndefined();
+  },
+  'cors-not-on-errors': async () => {
+    expect((await main.hs.requestToken('register-email', emailBody(fresh())).then((e) => e.response?.headers))?.['access-control-allow-methods']).toBeDefined();
+    const refused = await main.hs.requestToken('register-email', {});
+    expect(refused.response?.status).toBe(400);
+    expect(refused.response?.headers['access-control-allow-origin']).toBeUndefined();
+  },
+  'responses-not-utf8': async () => {
+    const refused = await main.hs.requestToken('register-email', {});
+    expect(refused.response?.headers['content-type']).toBe('application/json; charset=iso-8859-1');
+    expect(refused.response?.notUtf8).toBe(true);
+    expect(verdict(refused, [utf8Encoded()])).not.toEqual([]);
+    expect(verdict(await main.hs.requestToken('register-email', emailBody(fresh())), [utf8Encoded()])).toEqual([]);
+  },
+  'id-server-followed': async () => {
+    // The fake, named in id_server, gets the request the server should have handled itself.
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
+    expect(relayed(id)).toHaveLength(1);
+    expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { id_server: 'identity.untrusted.test:8090', id_access_token: 'x' })), 502, 'M_UNKNOWN');
+    expectError(await main.hs.requestToken('3pid-msisdn', msisdnBody(fresh(), { id_server: 'identity.untrusted.test:8090', id_access_token: 'x' })), 502, 'M_UNKNOWN');
   },
 };
 

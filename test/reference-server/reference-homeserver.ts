@@ -25,6 +25,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Accounts } from './accounts.js';
 import { canonicalEmail, emailDomain } from './addresses.js';
 import { FAULTS, isFault, type Fault } from './faults.js';
+import { corsHeaders } from './cors.js';
+import { badInputAnswer, letThrough, tokenRequestChecks } from './input-faults.js';
 import { IdentityClient, type IdentityCall, type RelayOptions } from './identity-relay.js';
 import { linklessValidationMail, Mailer, ownerNoticeMail, validationMail, type Mail } from './mailer.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -94,13 +96,6 @@ const SERVER_NAME = 'reference.test';
 const DEFAULT_IDENTITY_TIMEOUT_MS = 5_000;
 const PRIVACY_TIMING_LEAK_MS = 400;
 const MAX_BODY_BYTES = 1024 * 1024;
-
-/** "The recommended CORS headers to be returned by servers on all requests" (Web Browser Clients). */
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-  'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization',
-};
 
 interface Incoming {
   method: string;
@@ -262,11 +257,13 @@ export class ReferenceHomeserver {
 
   private send(res: ServerResponse, reply: Reply): void {
     if (res.destroyed || res.headersSent) return;
-    const payload = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const latin1 = this.has('responses-not-utf8') && reply.status >= 400 && reply.contentType === undefined;
+    const payload = latin1 ? Buffer.from(text.replace(/"error":"/, '"error":"é '), 'latin1') : text;
     res.writeHead(reply.status, {
       server: 'reference/1.0',
-      ...(this.has('no-cors') ? {} : CORS_HEADERS),
-      'content-type': reply.contentType ?? 'application/json',
+      ...corsHeaders(reply.status, (fault) => this.has(fault)),
+      'content-type': latin1 ? 'application/json; charset=iso-8859-1' : (reply.contentType ?? 'application/json'),
       'content-length': Buffer.byteLength(payload),
       ...reply.headers,
     });
@@ -283,10 +280,10 @@ export class ReferenceHomeserver {
     const proxied = medium === 'email' && this.options.emailVia === 'id-server';
     let token: TokenRequest;
     try {
-      token = parseTokenRequest(medium, request.body, {
-        clientSecretUnchecked: this.has('client-secret-unchecked'),
-        emailUnchecked: this.has('email-unchecked'),
-      });
+      if (this.has('no-content-type-refused') && request.headers['content-type'] === undefined) {
+        throw new BadInput('M_NOT_JSON', 'Content-Type must be application/json');
+      }
+      token = parseTokenRequest(medium, request.body, tokenRequestChecks((fault) => this.has(fault)));
       // Until r0.6.0 (the r0 paths here) a request to a proxying server had to name id_server;
       // since, id_access_token is "Required if an id_server is supplied" (servers may waive it).
       if (proxied && token.idServer === undefined && onR0Paths(request)) throw new BadInput('M_MISSING_PARAM', 'Missing parameters: id_server');
@@ -294,15 +291,11 @@ export class ReferenceHomeserver {
         throw new BadInput('M_MISSING_PARAM', 'Missing parameters: id_access_token');
       }
     } catch (error) {
-      if (error instanceof BadInput && this.has('bad-input-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
-      if (error instanceof BadInput && this.has('bad-input-accepted')) return this.tokenSuccess(medium, newSid());
-      throw error;
+      const instead = error instanceof BadInput ? badInputAnswer(error, (fault) => this.has(fault)) : undefined;
+      if (instead === 'accepted') return this.tokenSuccess(medium, newSid());
+      throw instead ?? error;
     }
-    // The unchecked faults take what they let through no further: it has no address to go to.
-    const unchecked =
-      (this.has('client-secret-unchecked') && !OPAQUE_ID.test(token.clientSecret)) ||
-      (this.has('email-unchecked') && medium === 'email' && canonicalEmail(token.address) === undefined);
-    if (unchecked) return this.tokenSuccess(medium, newSid());
+    if (letThrough(token)) return this.tokenSuccess(medium, newSid());
 
     if (medium === 'email' ? this.options.noEmail : this.options.noMsisdn) {
       const errcode = purpose === '3pid' && this.has('medium-not-supported-wrong') ? 'M_UNKNOWN' : 'M_THREEPID_MEDIUM_NOT_SUPPORTED';
@@ -337,6 +330,9 @@ export class ReferenceHomeserver {
         onR0Paths(request) || this.has('id-server-v1-api') ? { api: 'v1' } : { api: 'v2', accessToken: token.idAccessToken! };
       return this.startEmailProxy(token, token.idServer, access);
     }
+    // Where the server validates itself, id_server "is ignored"; under the fault it is not.
+    const followed = this.has('id-server-followed') ? token.idServer : undefined;
+    if (followed !== undefined) return medium === 'email' ? this.startEmailProxy(token, followed, { api: 'v1' }) : this.startMsisdnValidation(token, followed);
     return medium === 'email' ? this.startEmailValidation(token) : this.startMsisdnValidation(token);
   }
 
@@ -394,10 +390,14 @@ export class ReferenceHomeserver {
     return this.tokenSuccess('email', session.sid);
   }
 
-  /** The identity service owns msisdn sessions and their send_attempt; every request goes to it. */
-  private async startMsisdnValidation(token: TokenRequest): Promise<Reply> {
+  /**
+   * The identity service owns msisdn sessions and their send_attempt; every request goes to
+   * it: the delegate, or (fault `id-server-followed`) the id_server the request names.
+   */
+  private async startMsisdnValidation(token: TokenRequest, idServer?: string): Promise<Reply> {
     if (this.has('nothing-sent')) return this.unsentSession(token);
-    const answer = await this.callDelegate({
+    const call = (request: IdentityCall) => (idServer === undefined ? this.callDelegate(request) : this.callIdServer(idServer, request));
+    const answer = await call({
       method: 'POST',
       path: '/validate/msisdn/requestToken',
       encoding: 'json',
@@ -409,7 +409,7 @@ export class ReferenceHomeserver {
         ...(token.nextLink !== undefined && !this.has('relay-drops-next-link') && { next_link: token.nextLink }),
       },
     });
-    return this.relayedSession(token, answer, undefined);
+    return this.relayedSession(token, answer, idServer);
   }
 
   /**

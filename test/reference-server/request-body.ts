@@ -2,13 +2,18 @@
 // not JSON → M_NOT_JSON, not an object → M_BAD_JSON, a required field absent →
 // M_MISSING_PARAM, a field of the wrong type or shape → M_INVALID_PARAM.
 
-import { canonicalEmail, canonicalMsisdn, COUNTRY } from './addresses.js';
+import { canonicalEmail, canonicalMsisdn, COUNTRY, withoutOtherText } from './addresses.js';
 import { BadInput } from './replies.js';
 
 export type Medium = 'email' | 'msisdn';
 
 /** `client_secret` and `sid`: `[0-9a-zA-Z.=_-]`, 1 to 255 characters. */
 export const OPAQUE_ID = /^[0-9a-zA-Z.=_-]{1,255}$/;
+
+/** An absolute URI (RFC 3986: a scheme, then the rest), which `format: uri` asks for; a relative reference is not one. */
+export function isUri(value: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(value) && URL.canParse(value);
+}
 
 export function parseJsonObject(raw: string): Record<string, unknown> {
   let value: unknown;
@@ -78,10 +83,14 @@ export interface TokenRequest {
 }
 
 export interface TokenRequestChecks {
-  /** Skip the client_secret alphabet and length check (fault `client-secret-unchecked`). */
-  clientSecretUnchecked?: boolean;
+  /** What a client_secret is checked against instead of OPAQUE_ID; null: not at all (the faults of input-faults.ts). */
+  clientSecret?: RegExp | null;
   /** Take an email that is not an address as it is (fault `email-unchecked`). */
   emailUnchecked?: boolean;
+  /** Take the address out of `Name <address>` or `mailto:address` (fault `email-other-text-allowed`). */
+  emailOtherTextAllowed?: boolean;
+  /** Take any string as next_link (fault `next-link-unchecked`). */
+  nextLinkUnchecked?: boolean;
 }
 
 export function parseTokenRequest(medium: Medium, raw: string, checks: TokenRequestChecks = {}): TokenRequest {
@@ -94,10 +103,11 @@ export function parseTokenRequest(medium: Medium, raw: string, checks: TokenRequ
   const idServer = fields.optionalString('id_server');
   const idAccessToken = fields.optionalString('id_access_token');
 
-  if (!checks.clientSecretUnchecked && !OPAQUE_ID.test(clientSecret)) {
+  const secretPattern = checks.clientSecret === undefined ? OPAQUE_ID : checks.clientSecret;
+  if (secretPattern !== null && !secretPattern.test(clientSecret)) {
     throw new BadInput('M_INVALID_PARAM', 'client_secret must be 1 to 255 characters of [0-9a-zA-Z.=_-]');
   }
-  if (nextLink !== undefined && !URL.canParse(nextLink)) throw new BadInput('M_INVALID_PARAM', 'next_link must be a URI');
+  if (nextLink !== undefined && !isUri(nextLink) && !checks.nextLinkUnchecked) throw new BadInput('M_INVALID_PARAM', 'next_link must be a URI');
   const common = {
     medium,
     clientSecret,
@@ -109,7 +119,7 @@ export function parseTokenRequest(medium: Medium, raw: string, checks: TokenRequ
 
   if (medium === 'email') {
     const email = fields.string('email');
-    const address = canonicalEmail(email) ?? (checks.emailUnchecked ? email : undefined);
+    const address = canonicalEmail(checks.emailOtherTextAllowed ? withoutOtherText(email) : email) ?? (checks.emailUnchecked ? email : undefined);
     if (address === undefined) throw new BadInput('M_INVALID_PARAM', 'email is not an email address');
     return { ...common, address, email };
   }
