@@ -12,6 +12,8 @@ import type { MailView } from '../fakes/mail/mail-view.js';
 import { withoutItsText } from '../fakes/mail/captured-mail.js';
 import { atLeast, clientPrefix } from '../model/spec-versions.js';
 import type { SecretBook } from '../http/redaction.js';
+import { ThreepidAuth, type ThreepidCreds } from './threepid-auth.js';
+import { Validation } from './validation.js';
 
 export interface Account {
   userId: string;
@@ -22,14 +24,22 @@ export interface Account {
 const MAIL_WAIT_MS = 15_000;
 
 export class Accounts {
+  /** Following what a requestToken sent, to validate its session or show it cannot be. */
+  readonly validation: Validation;
+  /** Password reset, registration and login, authorised by a 3PID session or a password. */
+  readonly auth: ThreepidAuth;
+
   constructor(
     private readonly hs: Homeserver,
     private readonly sharedSecret: string | undefined,
-    private readonly mail: Pick<MailView, 'waitFor'>,
+    private readonly mail: Pick<MailView, 'waitFor' | 'mailbox' | 'expectQuiet'>,
     private readonly is: Pick<IdentityView, 'sessions' | 'url' | 'certificatePem'>,
     /** Told every credential made or received here, so that no report carries one. */
     private readonly secrets: Pick<SecretBook, 'learn'> = { learn: () => {} },
-  ) {}
+  ) {
+    this.validation = new Validation(hs, mail, is, secrets);
+    this.auth = new ThreepidAuth(hs, secrets);
+  }
 
   /** Registers a user with the registration shared secret (Synapse's admin API). */
   async create(identity: FreshIdentity): Promise<Account> {
@@ -148,6 +158,15 @@ export class Accounts {
   }
 
   /**
+   * POST /account/3pid/add with password auth for the session, answered as it is: for the
+   * scenarios that a session must not bind anything.
+   */
+  tryAddThreepid(account: Account, creds: ThreepidCreds): Promise<Exchange> {
+    const { id_server: _s, id_access_token: _t, ...addCreds } = creds;
+    return this.withPasswordAuth(account, `${clientPrefix(this.hs.spec)}/account/3pid/add`, addCreds, { authorization: `Bearer ${account.accessToken}` });
+  }
+
+  /**
    * POST /account/3pid/add with user-interactive auth (r0.6.0 and later). Where the server
    * does not implement it, the deprecated POST /account/3pid: the scenarios are about
    * requestToken, and the binding is only their precondition.
@@ -187,12 +206,6 @@ export class Accounts {
   }
 }
 
-interface ThreepidCreds {
-  sid: string;
-  client_secret: string;
-  id_server?: string;
-  id_access_token?: string;
-}
 
 function field(exchange: Exchange, name: string, step: string): string {
   const body = jsonOf(exchange) as Record<string, unknown> | undefined;
