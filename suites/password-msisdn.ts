@@ -2,7 +2,8 @@
 // number is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { unboundPasswordScenario } from './common/bound-addresses.js';
+import { notFoundSessionUnusableScenario, unboundPasswordScenario } from './common/bound-addresses.js';
+import { passwordResetScenarios } from './common/password-reset.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { MSISDN } from './common/media.js';
@@ -16,6 +17,8 @@ const ENDPOINT = 'password-msisdn';
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'bound'),
   unboundPasswordScenario(ENDPOINT, MSISDN),
+  notFoundSessionUnusableScenario(ENDPOINT, MSISDN),
+  ...passwordResetScenarios(ENDPOINT, MSISDN),
   deniedPasswordScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'bound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'bound'),

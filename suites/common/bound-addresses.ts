@@ -4,6 +4,7 @@ import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.j
 import type { FamilyScenario } from '../../harness/model/scenario.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef } from './references.js';
+import { askFor, followEverything, SESSION_STARTED, sessionCreds } from './sessions.js';
 import { subject } from './subjects.js';
 
 /** Register and account/3pid: the address must not already be associated with an account. */
@@ -43,6 +44,75 @@ export function unboundPasswordScenario(endpoint: EndpointKey, kit: MediumKit): 
         '400 M_THREEPID_NOT_FOUND': matrixError(400, 'M_THREEPID_NOT_FOUND'),
         '200, the address is messaged instead': requestTokenSuccess(),
       });
+    },
+  };
+}
+
+/**
+ * Register and account/3pid: where the server answers 200 for a bound address (so as not to
+ * tell who has one), whatever it sends must not let the requester take the address: the
+ * session can bind nothing (account/3pid/add) and register nobody (/register).
+ */
+export function inUseSessionUnusableScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
+  const registers = endpoint.startsWith('register-');
+  const use = registers ? 'registers no account with it (POST /register)' : 'adds it to no other account (POST /account/3pid/add)';
+  return {
+    family: 'bound and unbound addresses',
+    name: 'in-use-session-unusable',
+    title: `${capitalised(kit.aNoun)} already associated with an account is checked: where the answer is 200, nothing the server sends validates it, and the session ${use}`,
+    level: 'must',
+    statements: ['B6'],
+    says: `must check that the given ${kit.noun} is not already associated with an account on this homeserver`,
+    specRef: endpointRef(endpoint, `description ("The homeserver must check that the given ${kit.noun} is not already associated with an account")`),
+    since: 'r0.6.0',
+    needs: [kit.validates, kit.sendsObservable, 'accounts'],
+    failsUnder: ['in-use-validates'],
+    async run(context) {
+      const identity = await subject(context, kit, 'bound');
+      const requested = await askFor(context, endpoint, kit, identity);
+      const seen = context.must.matchOneOf(requested.answer, {
+        '400 M_THREEPID_IN_USE: no session to use': matrixError(400, 'M_THREEPID_IN_USE'),
+        [SESSION_STARTED]: requestTokenSuccess(),
+      });
+      if (seen !== SESSION_STARTED) return;
+      await followEverything(context, requested);
+      const creds = sessionCreds(requested, identity);
+      const requester = context.newIdentity();
+      const attempt = registers
+        ? await context.accounts.auth.register(kit.medium, creds, requester)
+        : await context.accounts.tryAddThreepid(await context.accounts.create(requester), creds);
+      context.must.match(attempt, matrixError('any 4xx'));
+    },
+  };
+}
+
+/**
+ * account/password: where the server answers 200 for an address no account has, the session
+ * must reset nothing: whatever arrives is followed, and POST /account/password with the
+ * session is refused.
+ */
+export function notFoundSessionUnusableScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
+  return {
+    family: 'bound and unbound addresses',
+    name: 'not-found-session-unusable',
+    title: `${capitalised(kit.aNoun)} associated with no account is checked: where the answer is 200, nothing the server sends lets POST /account/password reset a password with the session`,
+    level: 'must',
+    statements: ['B11', 'F5'],
+    says: `must check that the given ${kit.noun} is associated with an account on this homeserver`,
+    specRef: endpointRef(endpoint, `description ("The homeserver must check that the given ${kit.noun} is associated with an account")`),
+    since: 'r0.6.0',
+    needs: [kit.validates, kit.sendsObservable],
+    failsUnder: ['not-found-resets'],
+    async run(context) {
+      const requested = await askFor(context, endpoint, kit, context.identity);
+      const seen = context.must.matchOneOf(requested.answer, {
+        '400 M_THREEPID_NOT_FOUND: no session to use': matrixError(400, 'M_THREEPID_NOT_FOUND'),
+        [SESSION_STARTED]: requestTokenSuccess(),
+      });
+      if (seen !== SESSION_STARTED) return;
+      await followEverything(context, requested);
+      const reset = await context.accounts.auth.changePassword(kit.medium, sessionCreds(requested, context.identity), context.newIdentity().password);
+      context.must.match(reset, matrixError('any 4xx'));
     },
   };
 }

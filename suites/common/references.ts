@@ -41,5 +41,6 @@ export const REF = {
   identityRequestBody: (medium: Medium) => noted(identityService(`POST /_matrix/identity/v2/${identityRequestToken(medium)}`), 'request body'),
   identityNextLink: (medium: Medium) => identityService(`${identityRequestToken(medium)}: next_link`),
   idServerRequired: noted(ref('r0.4.0', 'registration.yaml'), `id_server required until ${release('r0.6.0')}`),
+  passwordChange: noted(cs(`POST ${clientPrefix(READ_IN)}/account/password`), 'user-interactive auth by m.login.email.identity / m.login.msisdn'),
   threepidAdd: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add and GET ${clientPrefix(READ_IN)}/account/3pid`),
 } as const;
