@@ -10,10 +10,13 @@ import { endpointRef, REF } from './references.js';
 import { askFor, sessionCreds } from './sessions.js';
 import { boundSubject } from './subjects.js';
 
-/** A login with a password that must no longer (or must still) work. */
-const refusedLogin = {
-  '403 M_FORBIDDEN': matrixError(403, 'M_FORBIDDEN'),
-  'another 4xx standard error': matrixError('any 4xx'),
+/**
+ * A login with the password a reset replaced. The spec files at hand name no answer for a
+ * wrong password (login.yaml is not among them), so any refusal will do; which one is recorded.
+ */
+const OLD_PASSWORD_REFUSED = {
+  'the old password is refused: 403 M_FORBIDDEN': matrixError(403, 'M_FORBIDDEN'),
+  'the old password is refused with another 4xx standard error': matrixError('any 4xx'),
 };
 
 export function passwordResetScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
@@ -34,7 +37,7 @@ export function passwordResetScenarios(endpoint: EndpointKey, kit: MediumKit): F
         const newPassword = context.newIdentity().password;
         context.must.match(await context.accounts.auth.changePassword(kit.medium, creds, newPassword), status(200));
         context.must.match(await context.accounts.auth.login(account.userId, newPassword), status(200));
-        context.observe(`the old password: ${context.must.matchOneOf(await context.accounts.auth.login(account.userId, account.password), refusedLogin)}`);
+        context.must.matchOneOf(await context.accounts.auth.login(account.userId, account.password), OLD_PASSWORD_REFUSED);
       },
     },
     {
