@@ -7,7 +7,7 @@ import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
-import { askFor, sessionCreds } from './sessions.js';
+import { askFor, expectRefused, sessionCreds } from './sessions.js';
 import { boundSubject } from './subjects.js';
 
 /**
@@ -52,7 +52,7 @@ export function passwordResetScenarios(endpoint: EndpointKey, kit: MediumKit): F
       failsUnder: ['password-unvalidated-accepted'],
       async run(context) {
         const { account, creds } = await resetRequested(context, endpoint, kit);
-        context.must.match(await context.accounts.auth.changePassword(kit.medium, creds, context.newIdentity().password), matrixError('any 4xx'));
+        expectRefused(context, await context.accounts.auth.changePassword(kit.medium, creds, context.newIdentity().password), 'the password reset with the unvalidated session');
         context.must.match(await context.accounts.auth.login(account.userId, account.password), status(200));
       },
     },

@@ -1,7 +1,8 @@
 // A requestToken asked as a scenario's requester would, and what it started: the session's
 // threepid_creds, and everything the server sent for it followed as the address's owner would.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
-import { jsonOf } from '../../harness/http/exchange.js';
+import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { matrixError } from '../../harness/model/matchers.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { ThreepidCreds } from '../../harness/target/threepid-auth.js';
@@ -35,4 +36,11 @@ export async function followEverything(context: Pick<ScenarioContext, 'accounts'
 export function sessionCreds(requested: TokenRequested, identity: FreshIdentity): ThreepidCreds {
   const sid = (jsonOf(requested.answer) as { sid?: unknown } | undefined)?.sid;
   return { sid: String(sid), client_secret: requested.clientSecret, ...identity.idServer };
+}
+
+/** The attempt to use the session must be refused with a 4xx standard error; which one is recorded. */
+export function expectRefused(context: Pick<ScenarioContext, 'must' | 'observe'>, attempt: Exchange, what: string): void {
+  context.must.match(attempt, matrixError('any 4xx'));
+  const errcode = (jsonOf(attempt) as { errcode?: unknown } | undefined)?.errcode;
+  context.observe(`${what} was refused: ${attempt.response?.status} ${String(errcode)}`);
 }
