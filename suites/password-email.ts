@@ -2,7 +2,7 @@
 // address is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { notFoundSessionUnusableScenario, unboundPasswordScenario } from './common/bound-addresses.js';
+import { notFoundSessionUnusableScenario, unboundPasswordScenario, unknownAddressLoginScenario } from './common/bound-addresses.js';
 import { passwordResetScenarios } from './common/password-reset.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
@@ -19,6 +19,7 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'bound'),
   unboundPasswordScenario(ENDPOINT, EMAIL),
   notFoundSessionUnusableScenario(ENDPOINT, EMAIL),
+  unknownAddressLoginScenario(ENDPOINT, EMAIL),
   ...passwordResetScenarios(ENDPOINT, EMAIL),
   deniedPasswordScenario(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),

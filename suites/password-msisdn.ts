@@ -2,7 +2,7 @@
 // number is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { notFoundSessionUnusableScenario, unboundPasswordScenario } from './common/bound-addresses.js';
+import { notFoundSessionUnusableScenario, unboundPasswordScenario, unknownAddressLoginScenario } from './common/bound-addresses.js';
 import { passwordResetScenarios } from './common/password-reset.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
@@ -18,6 +18,7 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'bound'),
   unboundPasswordScenario(ENDPOINT, MSISDN),
   notFoundSessionUnusableScenario(ENDPOINT, MSISDN),
+  unknownAddressLoginScenario(ENDPOINT, MSISDN),
   ...passwordResetScenarios(ENDPOINT, MSISDN),
   deniedPasswordScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'bound'),

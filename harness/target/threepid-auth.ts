@@ -52,6 +52,15 @@ export class ThreepidAuth {
     return exchange;
   }
 
+  /** POST /login with m.login.password and an m.id.thirdparty identifier: the user named by a 3PID. */
+  loginByThreepid(medium: Medium, address: string, password: string): Promise<Exchange> {
+    return this.hs.http.post(`${clientPrefix(this.hs.spec)}/login`, {
+      type: 'm.login.password',
+      identifier: { type: 'm.id.thirdparty', medium, address },
+      password,
+    });
+  }
+
   /**
    * POSTs the body, and where the answer is a 401 starting a UIA session, again with the
    * 3PID stage in it. Any other first answer is the answer: a server that refuses (or, wrongly,

@@ -3,7 +3,7 @@ import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.js';
 import type { FamilyScenario } from '../../harness/model/scenario.js';
 import { capitalised, type MediumKit } from './media.js';
-import { endpointRef } from './references.js';
+import { endpointRef, REF } from './references.js';
 import { askFor, expectRefused, followEverything, SESSION_STARTED, sessionCreds } from './sessions.js';
 import { subject } from './subjects.js';
 
@@ -113,6 +113,25 @@ export function notFoundSessionUnusableScenario(endpoint: EndpointKey, kit: Medi
       await followEverything(context, requested);
       const reset = await context.accounts.auth.changePassword(kit.medium, sessionCreds(requested, context.identity), context.newIdentity().password);
       expectRefused(context, reset, 'the password reset with the session');
+    },
+  };
+}
+
+/** Login names the account by the address: one no account has must be refused with 403. */
+export function unknownAddressLoginScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
+  return {
+    family: 'bound and unbound addresses',
+    name: 'login-unknown-address-forbidden',
+    title: `POST /login by ${kit.aNoun} associated with no account (identifier m.id.thirdparty) answers 403 Forbidden`,
+    level: 'must',
+    statements: ['F7'],
+    says: 'In the case that the homeserver does not know about the supplied 3PID, the homeserver must respond with 403 Forbidden',
+    specRef: REF.loginByThreepid,
+    since: 'r0.4.0',
+    failsUnder: ['login-unknown-threepid-400'],
+    async run({ accounts, identity, must, newIdentity }) {
+      const login = await accounts.auth.loginByThreepid(kit.medium, kit.canonical(identity), newIdentity().password);
+      must.match(login, matrixError(403));
     },
   };
 }

@@ -794,6 +794,10 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(status(await main.accounts.auth.changePassword('email', creds, 'new-password-5'))).toBe(200);
     expect(status(await main.accounts.auth.login(account.userId, account.password))).toBe(200);
   },
+  'login-unknown-threepid-400': async () => {
+    const exchange = await main.http.post('/_matrix/client/v3/login', { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'msisdn', address: '447700900001' }, password: 'x' });
+    expectError(exchange, 400, 'M_UNKNOWN');
+  },
   'medium-not-supported-wrong': async () => {
     expectError(await noEmail.hs.requestToken('3pid-email', emailBody(fresh())), 400, 'M_UNKNOWN');
     expectError(await noEmail.hs.requestToken('register-email', emailBody(fresh())), 400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED');

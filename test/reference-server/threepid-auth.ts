@@ -67,6 +67,7 @@ export class ThreepidAuth {
     let userId: string | undefined;
     if (identifier?.type === 'm.id.thirdparty' && (identifier.medium === 'email' || identifier.medium === 'msisdn') && typeof identifier.address === 'string') {
       userId = accounts.ownerOf(identifier.medium, identifier.address);
+      if (userId === undefined && this.deps.has('login-unknown-threepid-400')) throw new MatrixError(400, 'M_UNKNOWN', 'Unknown third-party identifier');
     } else {
       const user = identifier?.type === 'm.id.user' ? identifier.user : fields.values['user'];
       userId = typeof user === 'string' ? accounts.userIdOf(user) : undefined;
