@@ -4,12 +4,11 @@ import { createHmac } from 'node:crypto';
 import type { Homeserver } from './homeserver.js';
 import type { Exchange } from '../http/exchange.js';
 import { jsonOf } from '../http/exchange.js';
-import { HttpClient } from '../http/client.js';
 import type { FreshIdentity } from '../model/identities.js';
+import type { Medium } from '../model/endpoints.js';
 import { ScenarioFailure } from '../model/matchers.js';
 import type { IdentityView } from '../fakes/identity/identity-view.js';
 import type { MailView } from '../fakes/mail/mail-view.js';
-import { withoutItsText } from '../fakes/mail/captured-mail.js';
 import { atLeast, clientPrefix } from '../model/spec-versions.js';
 import type { SecretBook } from '../http/redaction.js';
 import { ThreepidAuth, type ThreepidCreds } from './threepid-auth.js';
@@ -20,8 +19,6 @@ export interface Account {
   accessToken: string;
   password: string;
 }
-
-const MAIL_WAIT_MS = 15_000;
 
 export class Accounts {
   /** Following what a requestToken sent, to validate its session or show it cannot be. */
@@ -73,45 +70,7 @@ export class Accounts {
    * proxies to one), then add the address with user-interactive auth.
    */
   async withBoundEmail(identity: FreshIdentity): Promise<Account> {
-    const account = await this.create(identity);
-    const since = Date.now();
-    const requested = await this.hs.requestToken('3pid-email', {
-      client_secret: identity.clientSecret,
-      email: identity.email,
-      send_attempt: 1,
-      ...identity.idServer,
-    }, { authorization: `Bearer ${account.accessToken}` });
-    const sid = field(requested, 'sid', 'binding an email: requesting a token on account/3pid/email');
-    if (identity.idServer) {
-      await this.validateAtIdentityService(identity, 'email', requested);
-    } else {
-      const mail = await this.mail.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
-      if (!mail.validationLink) {
-        throw new ScenarioFailure(`binding an email: the validation mail to ${identity.email} has no link (${withoutItsText(mail)})`, undefined);
-      }
-      const followed = await this.hs.http.get(mail.validationLink);
-      if (!followed.response || followed.response.status >= 400) {
-        throw new ScenarioFailure('binding an email: following the mailed validation link failed', followed);
-      }
-    }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.idServer });
-    return account;
-  }
-
-  /** Opens the link the identity service "sent" for the identity's session, as its owner would. */
-  private async validateAtIdentityService(identity: FreshIdentity, medium: 'email' | 'msisdn', requested: Exchange): Promise<void> {
-    const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === medium);
-    if (!session) throw new ScenarioFailure(`binding an address: the request never reached the identity service`, requested);
-    this.secrets.learn(session.token, 'validation token');
-    const client = new HttpClient({ baseUrl: this.is.url, timeoutMs: 10_000, maxBodyBytes: 65_536, ...(this.is.certificatePem && { ca: this.is.certificatePem }) });
-    try {
-      const opened = await client.get(session.submitUrl);
-      if (opened.response?.status !== 200 && opened.response?.status !== 302) {
-        throw new ScenarioFailure('binding an address: the identity service did not validate the session', opened);
-      }
-    } finally {
-      await client.close();
-    }
+    return this.withBound(identity, 'email', identity.email, { email: identity.email, ...identity.idServer }, 'binding an email');
   }
 
   /**
@@ -120,28 +79,21 @@ export class Accounts {
    * submit_url, else the identity service), then add the number with user-interactive auth.
    */
   async withBoundMsisdn(identity: FreshIdentity): Promise<Account> {
+    return this.withBound(identity, 'msisdn', identity.msisdnCanonical, { ...identity.msisdn }, 'binding a phone number');
+  }
+
+  private async withBound(identity: FreshIdentity, medium: Medium, address: string, fields: Record<string, unknown>, step: string): Promise<Account> {
     const account = await this.create(identity);
-    const requested = await this.hs.requestToken('3pid-msisdn', {
+    const mailsBefore = this.validation.mailsNow(medium, address);
+    const answer = await this.hs.requestToken(`3pid-${medium}`, {
       client_secret: identity.clientSecret,
-      ...identity.msisdn,
+      ...fields,
       send_attempt: 1,
     }, { authorization: `Bearer ${account.accessToken}` });
-    const sid = field(requested, 'sid', 'binding a phone number: requesting a token on account/3pid/msisdn');
-    const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === 'msisdn');
-    if (!session) {
-      throw new ScenarioFailure('binding a phone number: the request never reached the identity service', requested);
-    }
-    this.secrets.learn(session.token, 'validation token');
-    const submitUrl = (jsonOf(requested) as { submit_url?: unknown }).submit_url;
-    const submitted = await this.hs.http.post(typeof submitUrl === 'string' ? submitUrl : session.submitUrl, {
-      sid,
-      client_secret: identity.clientSecret,
-      token: session.token,
-    });
-    if (submitted.response?.status !== 200) {
-      throw new ScenarioFailure('binding a phone number: submitting the texted token failed', submitted);
-    }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret });
+    const sid = field(answer, 'sid', `${step}: requesting a token on account/3pid/${medium}`);
+    await this.validation.complete({ medium, address, clientSecret: identity.clientSecret, answer, mailsBefore }, step);
+    const idServer = medium === 'email' ? identity.idServer : undefined;
+    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...idServer });
     return account;
   }
 
