@@ -9,6 +9,7 @@ import { idServerScenarios } from './common/id-server.js';
 import { EMAIL } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
+import { validatedRegistrationScenario } from './common/registration.js';
 import { relayScenarios } from './common/relay.js';
 import { sendingScenarios } from './common/sending.js';
 
@@ -19,6 +20,7 @@ export default suite(ENDPOINT, [
   deniedScenario(ENDPOINT, EMAIL),
   inUseScenario(ENDPOINT, EMAIL),
   inUseSessionUnusableScenario(ENDPOINT, EMAIL),
+  validatedRegistrationScenario(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),

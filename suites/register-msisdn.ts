@@ -8,6 +8,7 @@ import { httpConventionScenarios } from './common/http-conventions.js';
 import { MSISDN } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
+import { validatedRegistrationScenario } from './common/registration.js';
 import { relayScenarios } from './common/relay.js';
 import { sendingScenarios } from './common/sending.js';
 
@@ -18,6 +19,7 @@ export default suite(ENDPOINT, [
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
   inUseSessionUnusableScenario(ENDPOINT, MSISDN),
+  validatedRegistrationScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...httpConventionScenarios(ENDPOINT, MSISDN, 'unbound'),

@@ -39,6 +39,19 @@ export class ThreepidAuth {
     return this.withThreepidAuth(`${clientPrefix(this.hs.spec)}/register`, { username: user.localpart, password: user.password }, medium, creds);
   }
 
+  /**
+   * The flows POST /register offers, from the 401 that an empty request answers; undefined
+   * where it answers anything else (registration closed, say), with that answer.
+   */
+  async registrationFlows(): Promise<{ flows: string[][] | undefined; exchange: Exchange }> {
+    const exchange = await this.hs.http.post(`${clientPrefix(this.hs.spec)}/register`, {});
+    const flows = (jsonOf(exchange) as { flows?: unknown } | undefined)?.flows;
+    const stages = exchange.response?.status === 401 && Array.isArray(flows)
+      ? flows.map((flow) => ((flow as { stages?: unknown })?.stages as unknown[] | undefined)?.filter((s): s is string => typeof s === 'string') ?? [])
+      : undefined;
+    return { flows: stages, exchange };
+  }
+
   /** POST /login with m.login.password and an m.id.user identifier (`user` too, for r0.x servers). */
   async login(userId: string, password: string): Promise<Exchange> {
     const exchange = await this.hs.http.post(`${clientPrefix(this.hs.spec)}/login`, {

@@ -27,6 +27,7 @@ export const FAULTS = {
   'password-change-ignored': 'POST /account/password with a validated session answers 200 but changes no password',
   'password-unvalidated-accepted': 'a 3PID stage of user-interactive auth accepts a session that was started but never validated',
   'old-password-kept': 'a password change adds the new password and keeps the old one working',
+  'register-stage-refused': 'POST /register refuses a validated 3PID stage with 401 M_UNAUTHORIZED, as if it were not validated',
   'login-unknown-threepid-400': 'POST /login by a 3PID no account has answers 400 M_UNKNOWN instead of 403',
   // Bad input to the requestToken endpoints (body, parameters, addresses)
   'bad-input-500': 'every bad-input case of a requestToken answers 500 M_UNKNOWN',

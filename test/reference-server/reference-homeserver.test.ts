@@ -794,6 +794,12 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(status(await main.accounts.auth.changePassword('email', creds, 'new-password-5'))).toBe(200);
     expect(status(await main.accounts.auth.login(account.userId, account.password))).toBe(200);
   },
+  'register-stage-refused': async () => {
+    const id = fresh();
+    const answer = await main.hs.requestToken('register-email', emailBody(id));
+    await main.accounts.validation.complete({ medium: 'email', address: id.email, clientSecret: id.clientSecret, answer, mailsBefore: 0 }, 'validating');
+    expectError(await main.accounts.auth.register('email', { sid: expectSuccess(answer), client_secret: id.clientSecret }, id), 401, 'M_UNAUTHORIZED');
+  },
   'login-unknown-threepid-400': async () => {
     const exchange = await main.http.post('/_matrix/client/v3/login', { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'msisdn', address: '447700900001' }, password: 'x' });
     expectError(exchange, 400, 'M_UNKNOWN');

@@ -48,6 +48,7 @@ export class ThreepidAuth {
     const { accounts, has } = this.deps;
     const stage = await this.threepidStage(fields.values['auth']);
     if (stage.challenge) return stage.challenge;
+    if (has('register-stage-refused')) throw this.unauthorised(stage.session, 'This third-party identifier has not been validated');
     if (accounts.ownerOf(stage.medium, stage.address) !== undefined && !has('in-use-validates')) {
       throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
     }
