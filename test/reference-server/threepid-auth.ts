@@ -2,6 +2,7 @@
 // reset, authorised by m.login.email.identity / m.login.msisdn), POST /register with the same
 // stages, and the POST /login that shows which password an account has.
 
+import { randomBytes } from 'node:crypto';
 import type { Accounts } from './accounts.js';
 import type { Fault } from './faults.js';
 import { jsonReply, MatrixError, type Reply } from './replies.js';
@@ -42,9 +43,10 @@ export class ThreepidAuth {
 
   /** POST /register: a new user, the validated address bound to it. */
   async register(body: string): Promise<Reply> {
+    // Both optional in the spec: an empty request is how a client learns the flows.
     const fields = Fields.of(body);
-    const username = fields.string('username');
-    const password = fields.string('password');
+    const username = fields.optionalString('username') ?? `user-${randomBytes(6).toString('hex')}`;
+    const password = fields.optionalString('password') ?? randomBytes(18).toString('base64url');
     const { accounts, has } = this.deps;
     const stage = await this.threepidStage(fields.values['auth']);
     if (stage.challenge) return stage.challenge;
