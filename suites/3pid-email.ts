@@ -2,7 +2,7 @@
 // address is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { inUseScenario } from './common/bound-addresses.js';
+import { inUseScenario, inUseSessionUnusableScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { idServerIgnoredScenario, idServerScenarios } from './common/id-server.js';
@@ -19,6 +19,7 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'unbound'),
   deniedScenario(ENDPOINT, EMAIL),
   inUseScenario(ENDPOINT, EMAIL),
+  inUseSessionUnusableScenario(ENDPOINT, EMAIL),
   ...threepidScenarios(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),

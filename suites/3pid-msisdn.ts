@@ -2,7 +2,7 @@
 // number is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { inUseScenario } from './common/bound-addresses.js';
+import { inUseScenario, inUseSessionUnusableScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
 import { idServerIgnoredScenario } from './common/id-server.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
@@ -19,6 +19,7 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'unbound'),
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
+  inUseSessionUnusableScenario(ENDPOINT, MSISDN),
   ...threepidScenarios(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),

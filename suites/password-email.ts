@@ -2,7 +2,8 @@
 // address is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { unboundPasswordScenario } from './common/bound-addresses.js';
+import { notFoundSessionUnusableScenario, unboundPasswordScenario, unknownAddressLoginScenario } from './common/bound-addresses.js';
+import { passwordResetScenarios } from './common/password-reset.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { idServerIgnoredScenario, idServerScenarios } from './common/id-server.js';
@@ -17,6 +18,9 @@ const ENDPOINT = 'password-email';
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'bound'),
   unboundPasswordScenario(ENDPOINT, EMAIL),
+  notFoundSessionUnusableScenario(ENDPOINT, EMAIL),
+  unknownAddressLoginScenario(ENDPOINT, EMAIL),
+  ...passwordResetScenarios(ENDPOINT, EMAIL),
   deniedPasswordScenario(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
   ...idServerScenarios(ENDPOINT, 'bound'),

@@ -2,7 +2,8 @@
 // number is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { unboundPasswordScenario } from './common/bound-addresses.js';
+import { notFoundSessionUnusableScenario, unboundPasswordScenario, unknownAddressLoginScenario } from './common/bound-addresses.js';
+import { passwordResetScenarios } from './common/password-reset.js';
 import { deniedPasswordScenario } from './common/denied.js';
 import { idServerIgnoredScenario } from './common/id-server.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
@@ -17,6 +18,9 @@ const ENDPOINT = 'password-msisdn';
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'bound'),
   unboundPasswordScenario(ENDPOINT, MSISDN),
+  notFoundSessionUnusableScenario(ENDPOINT, MSISDN),
+  unknownAddressLoginScenario(ENDPOINT, MSISDN),
+  ...passwordResetScenarios(ENDPOINT, MSISDN),
   deniedPasswordScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'bound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'bound'),

@@ -2,13 +2,14 @@
 // is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { inUseScenario } from './common/bound-addresses.js';
+import { inUseScenario, inUseSessionUnusableScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { idServerIgnoredScenario, idServerScenarios } from './common/id-server.js';
 import { EMAIL } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
+import { validatedRegistrationScenario } from './common/registration.js';
 import { relayScenarios } from './common/relay.js';
 import { sendingScenarios } from './common/sending.js';
 
@@ -18,6 +19,8 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'unbound'),
   deniedScenario(ENDPOINT, EMAIL),
   inUseScenario(ENDPOINT, EMAIL),
+  inUseSessionUnusableScenario(ENDPOINT, EMAIL),
+  validatedRegistrationScenario(ENDPOINT, EMAIL),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),

@@ -2,13 +2,14 @@
 // is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { badInputScenarios } from './common/bad-input.js';
-import { inUseScenario } from './common/bound-addresses.js';
+import { inUseScenario, inUseSessionUnusableScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
 import { idServerIgnoredScenario } from './common/id-server.js';
 import { httpConventionScenarios } from './common/http-conventions.js';
 import { MSISDN } from './common/media.js';
 import { privacyScenarios } from './common/privacy.js';
 import { rateLimitScenarios } from './common/rate-limit.js';
+import { validatedRegistrationScenario } from './common/registration.js';
 import { relayScenarios } from './common/relay.js';
 import { sendingScenarios } from './common/sending.js';
 
@@ -18,6 +19,8 @@ export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'unbound'),
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
+  inUseSessionUnusableScenario(ENDPOINT, MSISDN),
+  validatedRegistrationScenario(ENDPOINT, MSISDN),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...idServerIgnoredScenario(ENDPOINT, MSISDN, 'unbound'),

@@ -68,6 +68,7 @@ export const FAMILIES = [
   'denied addresses',
   'bound and unbound addresses',
   'account/3pid',
+  'password reset',
   'identity-service relay',
   'id_server proxy',
   'bad input',

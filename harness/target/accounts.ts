@@ -4,14 +4,15 @@ import { createHmac } from 'node:crypto';
 import type { Homeserver } from './homeserver.js';
 import type { Exchange } from '../http/exchange.js';
 import { jsonOf } from '../http/exchange.js';
-import { HttpClient } from '../http/client.js';
 import type { FreshIdentity } from '../model/identities.js';
+import type { Medium } from '../model/endpoints.js';
 import { ScenarioFailure } from '../model/matchers.js';
 import type { IdentityView } from '../fakes/identity/identity-view.js';
 import type { MailView } from '../fakes/mail/mail-view.js';
-import { withoutItsText } from '../fakes/mail/captured-mail.js';
 import { atLeast, clientPrefix } from '../model/spec-versions.js';
 import type { SecretBook } from '../http/redaction.js';
+import { ThreepidAuth, type ThreepidCreds } from './threepid-auth.js';
+import { Validation } from './validation.js';
 
 export interface Account {
   userId: string;
@@ -19,17 +20,23 @@ export interface Account {
   password: string;
 }
 
-const MAIL_WAIT_MS = 15_000;
-
 export class Accounts {
+  /** Following what a requestToken sent, to validate its session or show it cannot be. */
+  readonly validation: Validation;
+  /** Password reset, registration and login, authorised by a 3PID session or a password. */
+  readonly auth: ThreepidAuth;
+
   constructor(
     private readonly hs: Homeserver,
     private readonly sharedSecret: string | undefined,
-    private readonly mail: Pick<MailView, 'waitFor'>,
+    private readonly mail: Pick<MailView, 'waitFor' | 'mailbox' | 'expectQuiet'>,
     private readonly is: Pick<IdentityView, 'sessions' | 'url' | 'certificatePem'>,
     /** Told every credential made or received here, so that no report carries one. */
     private readonly secrets: Pick<SecretBook, 'learn'> = { learn: () => {} },
-  ) {}
+  ) {
+    this.validation = new Validation(hs, mail, is, secrets);
+    this.auth = new ThreepidAuth(hs, secrets);
+  }
 
   /** Registers a user with the registration shared secret (Synapse's admin API). */
   async create(identity: FreshIdentity): Promise<Account> {
@@ -63,46 +70,7 @@ export class Accounts {
    * proxies to one), then add the address with user-interactive auth.
    */
   async withBoundEmail(identity: FreshIdentity): Promise<Account> {
-    const account = await this.create(identity);
-    const since = Date.now();
-    const requested = await this.hs.requestToken('3pid-email', {
-      client_secret: identity.clientSecret,
-      email: identity.email,
-      send_attempt: 1,
-      ...identity.idServer,
-      ...identity.requiredIdServer,
-    }, { authorization: `Bearer ${account.accessToken}` });
-    const sid = field(requested, 'sid', 'binding an email: requesting a token on account/3pid/email');
-    if (identity.idServer) {
-      await this.validateAtIdentityService(identity, 'email', requested);
-    } else {
-      const mail = await this.mail.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
-      if (!mail.validationLink) {
-        throw new ScenarioFailure(`binding an email: the validation mail to ${identity.email} has no link (${withoutItsText(mail)})`, undefined);
-      }
-      const followed = await this.hs.http.get(mail.validationLink);
-      if (!followed.response || followed.response.status >= 400) {
-        throw new ScenarioFailure('binding an email: following the mailed validation link failed', followed);
-      }
-    }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.idServer, ...identity.requiredIdServer });
-    return account;
-  }
-
-  /** Opens the link the identity service "sent" for the identity's session, as its owner would. */
-  private async validateAtIdentityService(identity: FreshIdentity, medium: 'email' | 'msisdn', requested: Exchange): Promise<void> {
-    const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === medium);
-    if (!session) throw new ScenarioFailure(`binding an address: the request never reached the identity service`, requested);
-    this.secrets.learn(session.token, 'validation token');
-    const client = new HttpClient({ baseUrl: this.is.url, timeoutMs: 10_000, maxBodyBytes: 65_536, ...(this.is.certificatePem && { ca: this.is.certificatePem }) });
-    try {
-      const opened = await client.get(session.submitUrl);
-      if (opened.response?.status !== 200 && opened.response?.status !== 302) {
-        throw new ScenarioFailure('binding an address: the identity service did not validate the session', opened);
-      }
-    } finally {
-      await client.close();
-    }
+    return this.withBound(identity, 'email', identity.email, { email: identity.email, ...identity.idServer }, 'binding an email');
   }
 
   /**
@@ -111,29 +79,22 @@ export class Accounts {
    * submit_url, else the identity service), then add the number with user-interactive auth.
    */
   async withBoundMsisdn(identity: FreshIdentity): Promise<Account> {
+    return this.withBound(identity, 'msisdn', identity.msisdnCanonical, { ...identity.msisdn }, 'binding a phone number');
+  }
+
+  private async withBound(identity: FreshIdentity, medium: Medium, address: string, fields: Record<string, unknown>, step: string): Promise<Account> {
     const account = await this.create(identity);
-    const requested = await this.hs.requestToken('3pid-msisdn', {
+    const mailsBefore = this.validation.mailsNow(medium, address);
+    const answer = await this.hs.requestToken(`3pid-${medium}`, {
       client_secret: identity.clientSecret,
-      ...identity.msisdn,
+      ...fields,
       send_attempt: 1,
       ...identity.requiredIdServer,
     }, { authorization: `Bearer ${account.accessToken}` });
-    const sid = field(requested, 'sid', 'binding a phone number: requesting a token on account/3pid/msisdn');
-    const session = this.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === 'msisdn');
-    if (!session) {
-      throw new ScenarioFailure('binding a phone number: the request never reached the identity service', requested);
-    }
-    this.secrets.learn(session.token, 'validation token');
-    const submitUrl = (jsonOf(requested) as { submit_url?: unknown }).submit_url;
-    const submitted = await this.hs.http.post(typeof submitUrl === 'string' ? submitUrl : session.submitUrl, {
-      sid,
-      client_secret: identity.clientSecret,
-      token: session.token,
-    });
-    if (submitted.response?.status !== 200) {
-      throw new ScenarioFailure('binding a phone number: submitting the texted token failed', submitted);
-    }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.requiredIdServer });
+    const sid = field(answer, 'sid', `${step}: requesting a token on account/3pid/${medium}`);
+    await this.validation.complete({ medium, address, clientSecret: identity.clientSecret, answer, mailsBefore }, step);
+    const idServer = medium === 'email' ? identity.idServer : undefined;
+    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...idServer, ...identity.requiredIdServer });
     return account;
   }
 
@@ -147,6 +108,15 @@ export class Accounts {
       throw new ScenarioFailure('listing the account\'s addresses: expected 200 with a threepids list', listed);
     }
     return threepids as Array<{ medium: string; address: string }>;
+  }
+
+  /**
+   * POST /account/3pid/add with password auth for the session, answered as it is: for the
+   * scenarios that a session must not bind anything.
+   */
+  tryAddThreepid(account: Account, creds: ThreepidCreds): Promise<Exchange> {
+    const { id_server: _s, id_access_token: _t, ...addCreds } = creds;
+    return this.withPasswordAuth(account, `${clientPrefix(this.hs.spec)}/account/3pid/add`, addCreds, { authorization: `Bearer ${account.accessToken}` });
   }
 
   /**
@@ -189,12 +159,6 @@ export class Accounts {
   }
 }
 
-interface ThreepidCreds {
-  sid: string;
-  client_secret: string;
-  id_server?: string;
-  id_access_token?: string;
-}
 
 function field(exchange: Exchange, name: string, step: string): string {
   const body = jsonOf(exchange) as Record<string, unknown> | undefined;

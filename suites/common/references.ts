@@ -56,5 +56,9 @@ export const REF = {
   identityAuthentication: noted(identityService('Authentication'), `the v2 API takes an access token; the v1 API was removed in ${release('v1.1')}`),
   identityNextLink: (medium: Medium) => identityService(`${identityRequestToken(medium)}: next_link`),
   idServerRequired: noted(ref('r0.4.0', 'registration.yaml'), `id_server required until ${release('r0.6.0')}`),
+  loginByThreepid: noted(cs('Legacy login ("Login", m.id.thirdparty)'), '"In the case that the homeserver does not know about the supplied 3PID, the homeserver must respond with 403 Forbidden"'),
+  registerWithThreepid: (medium: Medium) =>
+    noted(cs(`POST ${clientPrefix(READ_IN)}/register`, 'User-Interactive Authentication API', medium === 'email' ? 'Email-based (identity / homeserver)' : 'Phone number/MSISDN-based (identity / homeserver)'), 'threepid_creds'),
+  passwordChange: noted(cs(`POST ${clientPrefix(READ_IN)}/account/password`), 'user-interactive auth by m.login.email.identity / m.login.msisdn'),
   threepidAdd: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add and GET ${clientPrefix(READ_IN)}/account/3pid`),
 } as const;

@@ -1,5 +1,6 @@
 // The address a scenario asks about: one nobody has, or one bound to an account first.
 import type { FreshIdentity } from '../../harness/model/identities.js';
+import type { Account } from '../../harness/target/accounts.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 
@@ -17,8 +18,16 @@ export async function subject(
   state: AddressState,
 ): Promise<FreshIdentity> {
   if (state === 'unbound') return context.identity;
-  await kit.bind(context, context.identity);
-  return { ...context.identity, clientSecret: `${context.identity.clientSecret}.again` };
+  return (await boundSubject(context, kit)).identity;
+}
+
+/** The identity's address bound to a new account, and the identity to ask about it with. */
+export async function boundSubject(
+  context: Pick<ScenarioContext, 'accounts' | 'identity'>,
+  kit: MediumKit,
+): Promise<{ account: Account; identity: FreshIdentity }> {
+  const account = await kit.bind(context, context.identity);
+  return { account, identity: { ...context.identity, clientSecret: `${context.identity.clientSecret}.again` } };
 }
 
 /**

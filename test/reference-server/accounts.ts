@@ -7,7 +7,8 @@ import { jsonReply, MatrixError, type Reply } from './replies.js';
 
 interface User {
   userId: string;
-  password: string;
+  /** The passwords that log in: one, unless fault `old-password-kept` left the old one. */
+  passwords: string[];
 }
 
 /** The flows /account/3pid/add offers, in the user-interactive auth 401 body. */
@@ -52,14 +53,58 @@ export class Accounts {
       .digest();
     const given = Buffer.from(mac, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new MatrixError(403, 'M_FORBIDDEN', 'HMAC incorrect');
+    return this.createUser(username, password);
+  }
+
+  /** A new user with this password, logged in: what registering answers. */
+  createUser(username: string, password: string): { user_id: string; access_token: string; home_server: string; device_id: string } {
     if (!LOCALPART.test(username)) throw new MatrixError(400, 'M_INVALID_USERNAME', 'User ID can only contain a-z, 0-9, and ._=-/+');
     const userId = `@${username}:${this.serverName}`;
     if (this.users.has(userId)) throw new MatrixError(400, 'M_USER_IN_USE', 'User ID already taken.');
-    this.users.set(userId, { userId, password });
+    this.seen.add(password);
+    this.users.set(userId, { userId, passwords: [password] });
+    return this.logIn(userId);
+  }
+
+  /** A new access token for the user. */
+  logIn(userId: string): { user_id: string; access_token: string; home_server: string; device_id: string } {
     const accessToken = `ref_${randomBytes(18).toString('base64url')}`;
     this.tokens.set(accessToken, userId);
     this.seen.add(accessToken);
     return { user_id: userId, access_token: accessToken, home_server: this.serverName, device_id: randomBytes(5).toString('hex').toUpperCase() };
+  }
+
+  /** The user ID a login or UIA identifier names: a full ID, or a localpart on this server. */
+  userIdOf(user: string): string {
+    return user.startsWith('@') ? user : `@${user}:${this.serverName}`;
+  }
+
+  passwordMatches(userId: string, password: string): boolean {
+    this.seen.add(password);
+    return this.users.get(userId)?.passwords.includes(password) ?? false;
+  }
+
+  /** Replaces the user's password; `keepOld` (fault `old-password-kept`) lets the old one in too. */
+  setPassword(userId: string, password: string, keepOld = false): void {
+    const user = this.users.get(userId);
+    if (user === undefined) return;
+    this.seen.add(password);
+    user.passwords = keepOld ? [password, ...user.passwords] : [password];
+  }
+
+  /** Starts a user-interactive auth session. */
+  startAuthSession(): string {
+    const session = randomBytes(12).toString('base64url');
+    this.authSessions.add(session);
+    return session;
+  }
+
+  knowsAuthSession(session: unknown): session is string {
+    return typeof session === 'string' && this.authSessions.has(session);
+  }
+
+  endAuthSession(session: string): void {
+    this.authSessions.delete(session);
   }
 
   /** The user behind `Authorization: Bearer …`, or the 401 the spec gives for a missing or unknown token. */
@@ -77,11 +122,7 @@ export class Accounts {
    * right one, undefined: go ahead.
    */
   passwordChallenge(userId: string, auth: unknown): Reply | undefined {
-    if (auth === undefined) {
-      const session = randomBytes(12).toString('base64url');
-      this.authSessions.add(session);
-      return jsonReply({ session, flows: PASSWORD_FLOWS, params: {} }, 401);
-    }
+    if (auth === undefined) return jsonReply({ session: this.startAuthSession(), flows: PASSWORD_FLOWS, params: {} }, 401);
     const given = typeof auth === 'object' && auth !== null ? new Fields(auth as Record<string, unknown>) : new Fields({});
     const session = typeof given.values['session'] === 'string' ? given.values['session'] : undefined;
     if (typeof given.values['password'] === 'string') this.seen.add(given.values['password']);
@@ -90,12 +131,13 @@ export class Accounts {
     }
     const identifier = given.values['identifier'] as { type?: unknown; user?: unknown } | undefined;
     const user = typeof identifier?.user === 'string' ? identifier.user : undefined;
-    const named = user === undefined ? undefined : user.startsWith('@') ? user : `@${user}:${this.serverName}`;
+    const named = user === undefined ? undefined : this.userIdOf(user);
     const ok =
       given.values['type'] === 'm.login.password' &&
       identifier?.type === 'm.id.user' &&
       named === userId &&
-      given.values['password'] === this.users.get(userId)?.password;
+      typeof given.values['password'] === 'string' &&
+      this.passwordMatches(userId, given.values['password']);
     if (!ok) throw new MatrixError(401, 'M_FORBIDDEN', 'Invalid username or password', { session, flows: PASSWORD_FLOWS, params: {} });
     this.authSessions.delete(session);
     return undefined;
@@ -105,6 +147,7 @@ export class Accounts {
     return this.bindings.get(`${medium}\0${address}`)?.userId;
   }
 
+  /** Binds the address to the user, taking it from whoever had it. */
   bind(userId: string, medium: Medium, address: string): void {
     this.bindings.set(`${medium}\0${address}`, { userId, medium, address, at: Date.now() });
   }

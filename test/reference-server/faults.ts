@@ -22,6 +22,14 @@ export const FAULTS = {
   'password-bound-not-found': 'password reset for a bound address answers 400 M_THREEPID_NOT_FOUND',
   'medium-not-supported-wrong': 'with noEmail (noMsisdn), 3pid-email (3pid-msisdn) answers 400 M_UNKNOWN instead of M_THREEPID_MEDIUM_NOT_SUPPORTED',
   'add-binds-nothing': 'POST /account/3pid/add answers 200 for a validated address but binds nothing',
+  'in-use-validates': 'register/3pid never check whether an address is bound: a bound one gets the normal validation (privacy mode or not), and /account/3pid/add and /register take it from its owner',
+  'not-found-resets': 'password reset for an unbound address gets the normal validation (privacy mode or not), and POST /account/password with its session answers 200',
+  // Password reset (POST /account/password) and login
+  'password-change-ignored': 'POST /account/password with a validated session answers 200 but changes no password',
+  'password-unvalidated-accepted': 'a 3PID stage of user-interactive auth accepts a session that was started but never validated',
+  'old-password-kept': 'a password change adds the new password and keeps the old one working',
+  'register-stage-refused': 'POST /register refuses a validated 3PID stage with 401 M_UNAUTHORIZED, as if it were not validated',
+  'login-unknown-threepid-400': 'POST /login by a 3PID no account has answers 400 M_UNKNOWN instead of 403',
   // Bad input to the requestToken endpoints (body, parameters, addresses)
   'bad-input-500': 'every bad-input case of a requestToken answers 500 M_UNKNOWN',
   'bad-input-accepted': 'every bad-input case of a requestToken answers 200 with a sid (nothing is sent)',

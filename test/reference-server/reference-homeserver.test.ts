@@ -619,6 +619,72 @@ describe('bad input', () => {
   });
 });
 
+// ---- password reset, registration and login through a 3PID session ----
+
+/** A password-reset session for an address bound to a new account: the account, its creds and what was asked. */
+async function resetSession(t: Target, id = fresh()) {
+  const account = await t.accounts.withBoundEmail(id);
+  const clientSecret = `${id.clientSecret}.reset`;
+  const mailsBefore = mail.mailbox(id.email).length;
+  const answer = await t.hs.requestToken('password-email', emailBody(id, { client_secret: clientSecret }));
+  const creds = { sid: expectSuccess(answer), client_secret: clientSecret };
+  return { account, creds, requested: { medium: 'email' as const, address: id.email, clientSecret, answer, mailsBefore } };
+}
+
+const status = (exchange: Exchange) => exchange.response?.status;
+
+describe('password reset, registration and login', () => {
+  test('a validated reset session changes the password: the new one logs in, the old one is refused', async () => {
+    const { account, creds, requested } = await resetSession(main);
+    await main.accounts.validation.complete(requested, 'validating');
+    expect(status(await main.accounts.auth.changePassword('email', creds, 'new-password-1'))).toBe(200);
+    expect(status(await main.accounts.auth.login(account.userId, 'new-password-1'))).toBe(200);
+    expectError(await main.accounts.auth.login(account.userId, account.password), 403, 'M_FORBIDDEN');
+  });
+
+  test('an unvalidated reset session is refused with 401 M_UNAUTHORIZED and the password is kept', async () => {
+    const { account, creds } = await resetSession(main);
+    expectError(await main.accounts.auth.changePassword('email', creds, 'new-password-2'), 401, 'M_UNAUTHORIZED');
+    expect(status(await main.accounts.auth.login(account.userId, account.password))).toBe(200);
+  });
+
+  test('in privacy mode, an unbound address gets a decoy: nothing to follow, and the reset is refused', async () => {
+    const id = fresh();
+    const answer = await privacy.hs.requestToken('password-email', emailBody(id));
+    const requested = { medium: 'email' as const, address: id.email, clientSecret: id.clientSecret, answer, mailsBefore: 0 };
+    expect(await privacy.accounts.validation.followAll(requested)).toEqual([]);
+    expectError(await privacy.accounts.auth.changePassword('email', { sid: expectSuccess(answer), client_secret: id.clientSecret }, 'x-password'), 401, 'M_UNAUTHORIZED');
+  });
+
+  test('in privacy mode, a bound address gets an owner notice, and its session registers nobody and binds nothing', async () => {
+    const id = fresh();
+    await privacy.accounts.withBoundEmail(id);
+    const clientSecret = `${id.clientSecret}.again`;
+    const mailsBefore = mail.mailbox(id.email).length;
+    const answer = await privacy.hs.requestToken('register-email', emailBody(id, { client_secret: clientSecret }));
+    const creds = { sid: expectSuccess(answer), client_secret: clientSecret };
+    const followed = await privacy.accounts.validation.followAll({ medium: 'email', address: id.email, clientSecret, answer, mailsBefore });
+    expect(followed).toEqual([]);
+    expect(mail.mailbox(id.email).length).toBe(mailsBefore + 1);
+    expectError(await privacy.accounts.auth.register('email', creds, fresh()), 401, 'M_UNAUTHORIZED');
+    expectError(await privacy.accounts.tryAddThreepid(await privacy.accounts.create(fresh()), creds), 400, 'M_THREEPID_AUTH_FAILED');
+  });
+
+  test('registration with a validated session creates the user and binds the address', async () => {
+    const id = fresh();
+    const answer = await main.hs.requestToken('register-email', emailBody(id));
+    await main.accounts.validation.complete({ medium: 'email', address: id.email, clientSecret: id.clientSecret, answer, mailsBefore: 0 }, 'validating');
+    const registered = await main.accounts.auth.register('email', { sid: expectSuccess(answer), client_secret: id.clientSecret }, id);
+    expect(status(registered)).toBe(200);
+    expectError(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other' })), 400, 'M_THREEPID_IN_USE');
+  });
+
+  test('login by an unknown 3PID is 403 M_FORBIDDEN', async () => {
+    const exchange = await main.http.post('/_matrix/client/v3/login', { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'email', address: fresh().email }, password: 'x' });
+    expectError(exchange, 403, 'M_FORBIDDEN');
+  });
+});
+
 // ---- faults: each changes the answer it names ----
 
 async function overLimit(t: Target): Promise<Exchange> {
@@ -722,6 +788,48 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const id = fresh();
     const account = await main.accounts.withBoundEmail(id);
     expect(await main.accounts.threepids(account)).toEqual([]);
+  },
+  'in-use-validates': async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    const clientSecret = `${id.clientSecret}.again`;
+    const mailsBefore = mail.mailbox(id.email).length;
+    const answer = await main.hs.requestToken('3pid-email', emailBody(id, { client_secret: clientSecret }));
+    await main.accounts.validation.complete({ medium: 'email', address: id.email, clientSecret, answer, mailsBefore }, 'validating');
+    const taker = await main.accounts.create(fresh());
+    expect(status(await main.accounts.tryAddThreepid(taker, { sid: expectSuccess(answer), client_secret: clientSecret }))).toBe(200);
+  },
+  'not-found-resets': async () => {
+    const id = fresh();
+    const answer = await main.hs.requestToken('password-email', emailBody(id));
+    await main.accounts.validation.complete({ medium: 'email', address: id.email, clientSecret: id.clientSecret, answer, mailsBefore: 0 }, 'validating');
+    expect(status(await main.accounts.auth.changePassword('email', { sid: expectSuccess(answer), client_secret: id.clientSecret }, 'x-password'))).toBe(200);
+  },
+  'password-change-ignored': async () => {
+    const { account, creds, requested } = await resetSession(main);
+    await main.accounts.validation.complete(requested, 'validating');
+    expect(status(await main.accounts.auth.changePassword('email', creds, 'new-password-3'))).toBe(200);
+    expectError(await main.accounts.auth.login(account.userId, 'new-password-3'), 403, 'M_FORBIDDEN');
+  },
+  'password-unvalidated-accepted': async () => {
+    const { creds } = await resetSession(main);
+    expect(status(await main.accounts.auth.changePassword('email', creds, 'new-password-4'))).toBe(200);
+  },
+  'old-password-kept': async () => {
+    const { account, creds, requested } = await resetSession(main);
+    await main.accounts.validation.complete(requested, 'validating');
+    expect(status(await main.accounts.auth.changePassword('email', creds, 'new-password-5'))).toBe(200);
+    expect(status(await main.accounts.auth.login(account.userId, account.password))).toBe(200);
+  },
+  'register-stage-refused': async () => {
+    const id = fresh();
+    const answer = await main.hs.requestToken('register-email', emailBody(id));
+    await main.accounts.validation.complete({ medium: 'email', address: id.email, clientSecret: id.clientSecret, answer, mailsBefore: 0 }, 'validating');
+    expectError(await main.accounts.auth.register('email', { sid: expectSuccess(answer), client_secret: id.clientSecret }, id), 401, 'M_UNAUTHORIZED');
+  },
+  'login-unknown-threepid-400': async () => {
+    const exchange = await main.http.post('/_matrix/client/v3/login', { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'msisdn', address: '447700900001' }, password: 'x' });
+    expectError(exchange, 400, 'M_UNKNOWN');
   },
   'medium-not-supported-wrong': async () => {
     expectError(await noEmail.hs.requestToken('3pid-email', emailBody(fresh())), 400, 'M_UNKNOWN');

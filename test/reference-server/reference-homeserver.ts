@@ -33,6 +33,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { BadInput, htmlReply, jsonReply, MatrixError, RelayError, type Reply } from './replies.js';
 import { Fields, OPAQUE_ID, parseTokenRequest, type Medium, type TokenRequest } from './request-body.js';
 import { newSid, Sessions, type IdentityAccess, type ValidationSession } from './sessions.js';
+import { ThreepidAuth } from './threepid-auth.js';
 
 export { ALL_FAULTS, FAULTS, type Fault } from './faults.js';
 
@@ -130,6 +131,12 @@ export class ReferenceHomeserver {
   private readonly sessions = new Sessions(this.liveSecrets);
   private readonly accounts = new Accounts(SERVER_NAME, this.registrationSharedSecret, this.liveSecrets);
   private readonly limiter: RateLimiter | undefined;
+  private readonly threepidAuth = new ThreepidAuth({
+    accounts: this.accounts,
+    sessions: this.sessions,
+    validatedAddress: (session) => this.validatedAddress(session),
+    has: (fault) => this.has(fault),
+  });
   private readonly routes: Route[];
 
   constructor(private readonly options: ReferenceHomeserverOptions) {
@@ -144,6 +151,9 @@ export class ReferenceHomeserver {
       { method: 'POST', paths: client('/account/3pid/add'), handle: (request) => this.addThreepid(request) },
       { method: 'GET',  paths: client('/account/3pid'),     handle: (request) => this.listThreepids(request) },
       { method: 'POST', paths: client('/account/3pid'),     handle: (request) => this.addThreepidWithCreds(request) },
+      { method: 'POST', paths: client('/account/password'), handle: (request) => this.threepidAuth.changePassword(request.body) },
+      { method: 'POST', paths: client('/register'),         handle: (request) => this.threepidAuth.register(request.body) },
+      { method: 'POST', paths: client('/login'),            handle: (request) => this.threepidAuth.login(request.body) },
       { method: 'GET',  paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailToken(request) },
       { method: 'POST', paths: [MSISDN_SUBMIT_PATH],         handle: (request) => this.submitMsisdnToken(request) },
       { method: 'GET',  paths: [ADMIN_REGISTER_PATH],        handle: () => jsonReply({ nonce: this.accounts.issueNonce() }) },
@@ -313,16 +323,22 @@ export class ReferenceHomeserver {
     if (purpose === 'password') {
       if (owner === undefined) {
         if (this.has('password-unbound-in-use')) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+        if (this.has('not-found-resets')) return this.startValidation(token, proxied, request);
         if (!hide) throw new MatrixError(400, 'M_THREEPID_NOT_FOUND', 'No account is associated with this address');
         return this.startDecoy(token, undefined);
       }
       if (this.has('password-bound-not-found')) throw new MatrixError(400, 'M_THREEPID_NOT_FOUND', 'No account is associated with this address');
-    } else if (owner !== undefined) {
+    } else if (owner !== undefined && !this.has('in-use-validates')) {
       if (this.has('in-use-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
       if (this.has('in-use-wrong-errcode')) throw new MatrixError(400, 'M_UNKNOWN', 'Third-party identifier already in use');
       if (!hide) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
       return this.startDecoy(token, medium === 'email' && !proxied ? ownerNoticeMail(token.address) : undefined);
     }
+    return this.startValidation(token, proxied, request);
+  }
+
+  private startValidation(token: TokenRequest, proxied: boolean, request: Incoming): Promise<Reply> {
+    const medium = token.medium;
     // From r0.6.0 a request may name no identity server: the server then mails the link itself.
     if (proxied && token.idServer !== undefined) {
       // The v1 identity service API is what r0.x knew; v1.1 removed it, leaving v2 and its access tokens.
@@ -591,18 +607,22 @@ export class ReferenceHomeserver {
 
   private async bindSession(userId: string, sid: string, clientSecret: string): Promise<Reply> {
     const session = this.sessions.open(sid, clientSecret);
-    const address =
-      session === undefined || session.decoy ? undefined
-      : session.identityServer !== undefined ? await this.validatedAtIdServer(session, session.identityServer)
-      : session.validated ? session.address
-      : undefined;
+    const address = session && (await this.validatedAddress(session));
     if (session === undefined || address === undefined) {
       throw new MatrixError(400, 'M_THREEPID_AUTH_FAILED', 'This third-party identifier has not been validated');
     }
     const owner = this.accounts.ownerOf(session.medium, address);
-    if (owner !== undefined && owner !== userId) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+    // Fault `in-use-validates`: an address bound to another account is taken from it.
+    if (owner !== undefined && owner !== userId && !this.has('in-use-validates')) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
     if (!this.has('add-binds-nothing')) this.accounts.bind(userId, session.medium, address);
     return jsonReply({});
+  }
+
+  /** The address a session validated; undefined for a decoy or one not (yet) validated. */
+  private async validatedAddress(session: ValidationSession): Promise<string | undefined> {
+    if (session.decoy) return undefined;
+    if (session.identityServer !== undefined) return this.validatedAtIdServer(session, session.identityServer);
+    return session.validated ? session.address : undefined;
   }
 
   /**
