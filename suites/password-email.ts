@@ -1,6 +1,9 @@
 // POST /account/password/email/requestToken: "The homeserver must check that the given email
 // address is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
+import { canonicalScenarios } from './common/canonical.js';
+import { completingScenarios, nextLinkScenarios } from './common/completing.js';
+import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { unboundPasswordScenario } from './common/bound-addresses.js';
 import { deniedPasswordScenario } from './common/denied.js';
@@ -16,8 +19,12 @@ const ENDPOINT = 'password-email';
 
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...sendAttemptScenarios(ENDPOINT, EMAIL, 'bound'),
   unboundPasswordScenario(ENDPOINT, EMAIL),
   deniedPasswordScenario(ENDPOINT, EMAIL),
+  ...canonicalScenarios(ENDPOINT, EMAIL, 'password'),
+  ...completingScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...nextLinkScenarios(ENDPOINT, EMAIL, 'bound'),
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
   ...idServerScenarios(ENDPOINT, 'bound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'bound'),

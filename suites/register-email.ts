@@ -1,6 +1,9 @@
 // POST /register/email/requestToken: "The homeserver must check that the given email address
 // is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
+import { canonicalScenarios } from './common/canonical.js';
+import { completingScenarios, nextLinkScenarios } from './common/completing.js';
+import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
@@ -16,8 +19,12 @@ const ENDPOINT = 'register-email';
 
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...sendAttemptScenarios(ENDPOINT, EMAIL, 'unbound'),
   deniedScenario(ENDPOINT, EMAIL),
   inUseScenario(ENDPOINT, EMAIL),
+  ...canonicalScenarios(ENDPOINT, EMAIL, 'in-use'),
+  ...completingScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...nextLinkScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),

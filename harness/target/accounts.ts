@@ -64,6 +64,15 @@ export class Accounts {
    */
   async withBoundEmail(identity: FreshIdentity): Promise<Account> {
     const account = await this.create(identity);
+    await this.add(account, await this.validatedEmail(account, identity));
+    return account;
+  }
+
+  /**
+   * A session of `account`'s in which `identity.email` is validated, not yet added: request a
+   * token on account/3pid/email and follow the validation link.
+   */
+  async validatedEmail(account: Account, identity: FreshIdentity): Promise<ThreepidCreds> {
     const since = Date.now();
     const requested = await this.hs.requestToken('3pid-email', {
       client_secret: identity.clientSecret,
@@ -84,8 +93,7 @@ export class Accounts {
         throw new ScenarioFailure('binding an email: following the mailed validation link failed', followed);
       }
     }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...identity.idServer });
-    return account;
+    return { sid, client_secret: identity.clientSecret, ...identity.idServer };
   }
 
   /** Opens the link the identity service "sent" for the identity's session, as its owner would. */
@@ -111,6 +119,12 @@ export class Accounts {
    */
   async withBoundMsisdn(identity: FreshIdentity): Promise<Account> {
     const account = await this.create(identity);
+    await this.add(account, await this.validatedMsisdn(account, identity));
+    return account;
+  }
+
+  /** A session of `account`'s in which `identity.msisdn` is validated, not yet added. */
+  async validatedMsisdn(account: Account, identity: FreshIdentity): Promise<ThreepidCreds> {
     const requested = await this.hs.requestToken('3pid-msisdn', {
       client_secret: identity.clientSecret,
       ...identity.msisdn,
@@ -131,15 +145,17 @@ export class Accounts {
     if (submitted.response?.status !== 200) {
       throw new ScenarioFailure('binding a phone number: submitting the texted token failed', submitted);
     }
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret });
-    return account;
+    return { sid, client_secret: identity.clientSecret };
+  }
+
+  /** GET /account/3pid for the account, as it answered. */
+  listThreepids(account: Account): Promise<Exchange> {
+    return this.hs.http.get(`${clientPrefix(this.hs.spec)}/account/3pid`, { authorization: `Bearer ${account.accessToken}` });
   }
 
   /** The addresses bound to the account, from GET /account/3pid. */
   async threepids(account: Account): Promise<Array<{ medium: string; address: string }>> {
-    const listed = await this.hs.http.get(`${clientPrefix(this.hs.spec)}/account/3pid`, {
-      authorization: `Bearer ${account.accessToken}`,
-    });
+    const listed = await this.listThreepids(account);
     const threepids = (jsonOf(listed) as { threepids?: unknown } | undefined)?.threepids;
     if (listed.response?.status !== 200 || !Array.isArray(threepids)) {
       throw new ScenarioFailure('listing the account\'s addresses: expected 200 with a threepids list', listed);
@@ -147,26 +163,32 @@ export class Accounts {
     return threepids as Array<{ medium: string; address: string }>;
   }
 
+  /** Adds the validated session's address to the account; anything but 200 fails the step. */
+  async add(account: Account, creds: ThreepidCreds): Promise<void> {
+    const added = await this.tryAdd(account, creds);
+    if (added.response?.status !== 200) {
+      throw new ScenarioFailure(`binding an address: ${this.addPath()} did not answer 200`, added);
+    }
+  }
+
   /**
-   * POST /account/3pid/add with user-interactive auth (r0.6.0 and later). Where the server
-   * does not implement it, the deprecated POST /account/3pid: the scenarios are about
-   * requestToken, and the binding is only their precondition.
+   * Asks to add the session's address, with user-interactive auth, and returns the final
+   * answer. From r0.6.0, POST /account/3pid/add, which those releases define for it (a server
+   * without it fails here: the deprecated POST /account/3pid is no stand-in); before r0.6.0,
+   * POST /account/3pid, the only way those releases give.
    */
-  private async addThreepid(account: Account, creds: ThreepidCreds): Promise<void> {
+  tryAdd(account: Account, creds: ThreepidCreds): Promise<Exchange> {
     const headers = { authorization: `Bearer ${account.accessToken}` };
-    const prefix = clientPrefix(this.hs.spec);
     if (atLeast(this.hs.spec, 'r0.6.0')) {
       const { id_server: _s, id_access_token: _t, ...addCreds } = creds;
-      const added = await this.withPasswordAuth(account, `${prefix}/account/3pid/add`, addCreds, headers);
-      if (added.response?.status === 200) return;
-      if (added.response?.status !== 404) {
-        throw new ScenarioFailure('binding an address: account/3pid/add did not answer 200', added);
-      }
+      return this.withPasswordAuth(account, this.addPath(), addCreds, headers);
     }
-    const legacy = await this.withPasswordAuth(account, `${prefix}/account/3pid`, { three_pid_creds: creds, bind: false }, headers);
-    if (legacy.response?.status !== 200) {
-      throw new ScenarioFailure('binding an address: neither account/3pid/add nor account/3pid answered 200', legacy);
-    }
+    return this.withPasswordAuth(account, this.addPath(), { three_pid_creds: creds, bind: false }, headers);
+  }
+
+  private addPath(): string {
+    const prefix = clientPrefix(this.hs.spec);
+    return atLeast(this.hs.spec, 'r0.6.0') ? `${prefix}/account/3pid/add` : `${prefix}/account/3pid`;
   }
 
   /** POSTs, and where the answer is a 401 with a UIA session, POSTs again with the password. */
@@ -187,7 +209,7 @@ export class Accounts {
   }
 }
 
-interface ThreepidCreds {
+export interface ThreepidCreds {
   sid: string;
   client_secret: string;
   id_server?: string;

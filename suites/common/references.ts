@@ -41,5 +41,12 @@ export const REF = {
   identityRequestBody: (medium: Medium) => noted(identityService(`POST /_matrix/identity/v2/${identityRequestToken(medium)}`), 'request body'),
   identityNextLink: (medium: Medium) => identityService(`${identityRequestToken(medium)}: next_link`),
   idServerRequired: noted(ref('r0.4.0', 'registration.yaml'), `id_server required until ${release('r0.6.0')}`),
+  /** Appendices, "3PID Types": the canonical address of each medium. */
+  threepidTypes: (medium: Medium) => ref(READ_IN, 'Appendices', '3PID Types', medium === 'email' ? 'E-Mail' : 'PSTN Phone numbers'),
+  threepidList: cs(`GET ${clientPrefix(READ_IN)}/account/3pid`, '200 response, Third-party identifier'),
+  threepidAddOnly: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add`),
+  submitUrl: cs('RequestTokenResponse: submit_url'),
+  identitySubmitToken: (medium: Medium) => identityService(`POST /_matrix/identity/v2/validate/${medium}/submitToken`),
+  identitySubmitTokenLink: (medium: Medium) => noted(identityService(`GET /_matrix/identity/v2/validate/${medium}/submitToken`), '3XX response'),
   threepidAdd: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add and GET ${clientPrefix(READ_IN)}/account/3pid`),
 } as const;

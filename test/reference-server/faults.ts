@@ -12,6 +12,8 @@ export const FAULTS = {
   'mail-no-link': 'the validation mail gives the token in words, with no link in it',
   'same-attempt-resends': 'the same send_attempt again sends another message (the identity service is given a higher one)',
   'higher-attempt-no-resend': 'a higher send_attempt answers 200 but sends no new message (the identity service is given the first one)',
+  'lower-attempt-resends': 'a lower send_attempt than the last one sends another message (the identity service is given a higher one)',
+  'send-attempt-unscoped': "send_attempt is compared with the medium's latest session, whatever its address and client_secret: a first request for a new pair sends nothing",
   // Addresses the server refuses, binds, or does not know
   'denied-allowed': 'denied addresses get the normal 200 flow',
   'denied-wrong-errcode': 'denied addresses answer 403 M_FORBIDDEN instead of M_THREEPID_DENIED',
@@ -21,6 +23,16 @@ export const FAULTS = {
   'password-bound-not-found': 'password reset for a bound address answers 400 M_THREEPID_NOT_FOUND',
   'medium-not-supported-wrong': 'with noEmail (noMsisdn), 3pid-email (3pid-msisdn) answers 400 M_UNKNOWN instead of M_THREEPID_MEDIUM_NOT_SUPPORTED',
   'add-binds-nothing': 'POST /account/3pid/add answers 200 for a validated address but binds nothing',
+  'add-steals-bound-address': "POST /account/3pid/add moves an address already added to another user's account to the caller's",
+  // Canonical addresses (appendix "3PID Types") and GET /account/3pid
+  'case-sensitive-addresses': 'email addresses are compared, stored and listed as written: no lower-casing, no case folding',
+  'msisdn-as-typed': "phone numbers are compared, stored and listed as their digits as written (07700900123 is not 447700900123)",
+  'msisdn-listed-with-plus': "GET /account/3pid lists phone numbers with a leading '+'",
+  'threepids-without-timestamps': 'GET /account/3pid lists medium and address only, without validated_at and added_at',
+  // Completing validation: submit_url and the mailed link
+  'submit-url-refuses-token': 'the submit_url answers 400 M_TOKEN_INCORRECT even to the right token',
+  'submit-url-wrong-token-200': 'the submit_url answers 200 {"success": true} to any token, and validates the session',
+  'next-link-ignored': 'the mailed validation link answers 200 with a page, never redirecting to next_link',
   // Bad input to the requestToken endpoints (body, parameters, addresses)
   'bad-input-500': 'every bad-input case of a requestToken answers 500 M_UNKNOWN',
   'bad-input-accepted': 'every bad-input case of a requestToken answers 200 with a sid (nothing is sent)',

@@ -696,6 +696,76 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const account = await main.accounts.withBoundEmail(id);
     expect(await main.accounts.threepids(account)).toEqual([]);
   },
+  'add-steals-bound-address': async () => {
+    const id = fresh();
+    const first = await main.accounts.create(id);
+    const second = await main.accounts.create({ ...fresh(), email: id.email });
+    const firstSession = await main.accounts.validatedEmail(first, id);
+    const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
+    await main.accounts.add(first, firstSession);
+    await main.accounts.add(second, secondSession);
+    expect((await main.accounts.threepids(second)).map((t) => t.address)).toEqual([id.email]);
+  },
+  'case-sensitive-addresses': async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other', email: id.email.toUpperCase() })));
+  },
+  'msisdn-as-typed': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundMsisdn(id);
+    expect((await main.accounts.threepids(account)).map((t) => t.address)).toEqual([id.msisdn.phone_number]);
+  },
+  'msisdn-listed-with-plus': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundMsisdn(id);
+    expect((await main.accounts.threepids(account)).map((t) => t.address)).toEqual([`+${id.msisdnCanonical}`]);
+  },
+  'threepids-without-timestamps': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundEmail(id);
+    expect(await main.accounts.threepids(account)).toEqual([{ medium: 'email', address: id.email }]);
+  },
+  'lower-attempt-resends': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })));
+    const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 1 })));
+    await mail.waitFor(id.email, { timeoutMs: 2_000, after: first.receivedAt });
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 2 })));
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 1 })));
+    expect(relayed(id).map((body) => body['send_attempt'])).toEqual([2, 3]);
+  },
+  'send-attempt-unscoped': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const since = Date.now();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { client_secret: `${id.clientSecret}.other` })));
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  },
+  'submit-url-refuses-token': async () => {
+    const id = fresh();
+    const exchange = await main.hs.requestToken('register-email', emailBody(id));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const body = json(exchange);
+    const submitted = await main.hs.http.post(String(body['submit_url']), { sid: body['sid'], client_secret: id.clientSecret, token: received.token });
+    expectError(submitted, 400, 'M_TOKEN_INCORRECT');
+  },
+  'submit-url-wrong-token-200': async () => {
+    const id = fresh();
+    const exchange = await main.hs.requestToken('register-msisdn', msisdnBody(id));
+    const body = json(exchange);
+    const submitted = await main.hs.http.post(String(body['submit_url']), { sid: body['sid'], client_secret: id.clientSecret, token: 'wrong' });
+    expect(submitted.response?.status).toBe(200);
+    expect(json(submitted)).toEqual({ success: true });
+  },
+  'next-link-ignored': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { next_link: 'https://client.example.test/next' })));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expect((await main.hs.http.get(received.validationLink!)).response?.status).toBe(200);
+  },
   'medium-not-supported-wrong': async () => {
     expectError(await noEmail.hs.requestToken('3pid-email', emailBody(fresh())), 400, 'M_UNKNOWN');
     expectError(await noEmail.hs.requestToken('register-email', emailBody(fresh())), 400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED');

@@ -149,6 +149,7 @@ export class ReferenceHomeserver {
       { method: 'POST', paths: client('/account/3pid/add'), handle: (request) => this.addThreepid(request) },
       { method: 'GET',  paths: client('/account/3pid'),     handle: (request) => this.listThreepids(request) },
       { method: 'GET',  paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailToken(request) },
+      { method: 'POST', paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailTokenPost(request) },
       { method: 'POST', paths: [MSISDN_SUBMIT_PATH],         handle: (request) => this.submitMsisdnToken(request) },
       { method: 'GET',  paths: [ADMIN_REGISTER_PATH],        handle: () => jsonReply({ nonce: this.accounts.issueNonce() }) },
       { method: 'POST', paths: [ADMIN_REGISTER_PATH],        handle: (request) => jsonReply(this.accounts.registerWithSharedSecret(Fields.of(request.body))) },
@@ -284,6 +285,8 @@ export class ReferenceHomeserver {
       token = parseTokenRequest(medium, request.body, {
         clientSecretUnchecked: this.has('client-secret-unchecked'),
         emailUnchecked: this.has('email-unchecked'),
+        caseSensitive: this.has('case-sensitive-addresses'),
+        msisdnAsTyped: this.has('msisdn-as-typed'),
       });
     } catch (error) {
       if (error instanceof BadInput && this.has('bad-input-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
@@ -362,16 +365,22 @@ export class ReferenceHomeserver {
 
   /** send_attempt: a new session mails; a higher attempt mails again; the same one does not. */
   private async startEmailValidation(token: TokenRequest): Promise<Reply> {
-    let session = this.sessions.find('email', token.address, token.clientSecret);
+    let session = this.attemptSession(token);
     let mail: boolean;
-    if (session === undefined || session.decoy) {
+    if (session !== undefined && session !== this.sessions.find('email', token.address, token.clientSecret)) {
+      // Fault send-attempt-unscoped: another pair's session decides, and a first request sends nothing.
+      if (token.sendAttempt > session.sendAttempt) session.sendAttempt = token.sendAttempt;
+      else return this.tokenSuccess('email', this.sessions.create(token).sid);
+      mail = true;
+      session = this.sessions.create(token);
+    } else if (session === undefined || session.decoy) {
       session = this.sessions.create(token);
       mail = true;
     } else if (token.sendAttempt > session.sendAttempt) {
       session.sendAttempt = token.sendAttempt;
       mail = !this.has('higher-attempt-no-resend');
     } else {
-      mail = this.has('same-attempt-resends');
+      mail = token.sendAttempt === session.sendAttempt ? this.has('same-attempt-resends') : this.has('lower-attempt-resends');
     }
     if (mail && !this.has('nothing-sent')) {
       await this.mail(this.has('mail-no-link') ? linklessValidationMail(session.address, session.token) : validationMail(session.address, this.linkFor(session)));
@@ -381,7 +390,7 @@ export class ReferenceHomeserver {
 
   /** The identity service owns msisdn sessions and their send_attempt; every request goes to it. */
   private async startMsisdnValidation(token: TokenRequest): Promise<Reply> {
-    if (this.has('nothing-sent')) return this.unsentSession(token);
+    if (this.has('nothing-sent') || this.unscopedRetry(token)) return this.unsentSession(token);
     const answer = await this.callDelegate({
       method: 'POST',
       path: '/validate/msisdn/requestToken',
@@ -404,7 +413,8 @@ export class ReferenceHomeserver {
   private forwardedAttempt(token: TokenRequest): number {
     const session = this.sessions.find(token.medium, token.address, token.clientSecret);
     if (session === undefined) return token.sendAttempt;
-    if (this.has('same-attempt-resends') && token.sendAttempt <= session.sendAttempt) return session.sendAttempt + 1;
+    if (this.has('same-attempt-resends') && token.sendAttempt === session.sendAttempt) return session.sendAttempt + 1;
+    if (this.has('lower-attempt-resends') && token.sendAttempt < session.sendAttempt) return session.sendAttempt + 1;
     if (this.has('higher-attempt-no-resend')) return session.sendAttempt;
     return token.sendAttempt;
   }
@@ -414,7 +424,7 @@ export class ReferenceHomeserver {
    * send_attempt and its mail; every request goes to it, form-encoded as Dendrite sends it.
    */
   private async startEmailProxy(token: TokenRequest, idServer: string): Promise<Reply> {
-    if (this.has('nothing-sent')) return this.unsentSession(token);
+    if (this.has('nothing-sent') || this.unscopedRetry(token)) return this.unsentSession(token);
     const body = {
       client_secret: token.clientSecret,
       email: token.email,
@@ -423,6 +433,19 @@ export class ReferenceHomeserver {
     };
     const answer = await this.callIdServer(idServer, { method: 'POST', path: '/validate/email/requestToken', encoding: 'form', body });
     return this.relayedSession(token, answer, idServer);
+  }
+
+  /** The session a request's send_attempt is compared with: its own pair's, or under fault `send-attempt-unscoped` the medium's latest. */
+  private attemptSession(token: TokenRequest): ValidationSession | undefined {
+    const own = this.sessions.find(token.medium, token.address, token.clientSecret);
+    if (!this.has('send-attempt-unscoped')) return own;
+    return this.sessions.findUnscoped(token.medium) ?? own;
+  }
+
+  /** Fault `send-attempt-unscoped` where the identity service would send: a new pair no higher than the latest is not asked of it. */
+  private unscopedRetry(token: TokenRequest): boolean {
+    const session = this.attemptSession(token);
+    return session !== undefined && session !== this.sessions.find(token.medium, token.address, token.clientSecret) && token.sendAttempt <= session.sendAttempt;
   }
 
   /** Fault `nothing-sent` where the identity service would send: a session of the server's own, never asked of it. */
@@ -460,6 +483,8 @@ export class ReferenceHomeserver {
     if (this.has('success-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
     const body: Record<string, unknown> = { sid: this.has('success-bad-sid') ? `${sid} /!` : sid };
     if (medium === 'msisdn') body['submit_url'] = this.url + MSISDN_SUBMIT_PATH;
+    // Email the server validates itself takes the mailed token at a submit_url too (proxied email is the identity server's).
+    else if (this.options.emailVia !== 'id-server') body['submit_url'] = this.url + EMAIL_SUBMIT_PATH;
     if (this.has('success-bad-submit-url')) body['submit_url'] = 'not a uri';
     return { status: 200, body, ...(this.has('success-no-json-content-type') && { contentType: 'text/plain' }) };
   }
@@ -516,7 +541,27 @@ export class ReferenceHomeserver {
       return htmlReply(400, 'This validation link is not valid.');
     }
     session.validated = true;
+    // "The user must be redirected to the URL provided by the next_link parameter."
+    if (session.nextLink !== undefined && !this.has('next-link-ignored')) return { status: 302, body: '', contentType: 'text/plain', headers: { location: session.nextLink } };
     return htmlReply(200, 'Your email address has been validated. You may now return to your client.');
+  }
+
+  /** The email submit_url: the mailed token as the identity service's POST submitToken takes it. */
+  private submitEmailTokenPost(request: Incoming): Reply {
+    const fields = Fields.of(request.body).require('sid', 'client_secret', 'token');
+    const [sid, clientSecret, token] = [fields.string('sid'), fields.string('client_secret'), fields.string('token')];
+    this.liveSecrets.add(token);
+    const session = this.sessions.open(sid, clientSecret);
+    if (session === undefined || session.medium !== 'email') throw new MatrixError(400, 'M_INVALID_PARAM', 'No validation session matches that sid and client_secret');
+    return this.submitted(session, !session.decoy && session.token === token);
+  }
+
+  /** The submit_url's answer, right token or wrong, as the submitToken faults bend it. */
+  private submitted(session: ValidationSession | undefined, right: boolean): Reply {
+    if (right && this.has('submit-url-refuses-token')) throw new MatrixError(400, 'M_TOKEN_INCORRECT', 'The token is incorrect');
+    if (!right && !this.has('submit-url-wrong-token-200')) throw new MatrixError(400, 'M_TOKEN_INCORRECT', 'The token is incorrect');
+    if (session !== undefined && !session.decoy) session.validated = true;
+    return jsonReply({ success: true });
   }
 
   /** The msisdn submit_url: `{sid, client_secret, token}`, checked by the identity service. */
@@ -526,16 +571,23 @@ export class ReferenceHomeserver {
     const clientSecret = fields.string('client_secret');
     const token = fields.string('token');
     this.liveSecrets.add(token);
-    const answer = await this.callDelegate({
-      method: 'POST',
-      path: '/validate/msisdn/submitToken',
-      encoding: 'json',
-      body: { sid, client_secret: clientSecret, token },
-    });
-    const success = answer['success'] === true;
     const session = this.sessions.open(sid, clientSecret);
-    if (success && session !== undefined && !session.decoy) session.validated = true;
-    return jsonReply({ success });
+    let success: boolean;
+    try {
+      const answer = await this.callDelegate({
+        method: 'POST',
+        path: '/validate/msisdn/submitToken',
+        encoding: 'json',
+        body: { sid, client_secret: clientSecret, token },
+      });
+      success = answer['success'] === true;
+    } catch (error) {
+      // The identity service's refusal of the token is the answer's, unless a fault bends it.
+      if (!(error instanceof RelayError && error.errcode === 'M_TOKEN_INCORRECT' && this.has('submit-url-wrong-token-200'))) throw error;
+      success = false;
+    }
+    if (!success && !this.has('submit-url-wrong-token-200')) return jsonReply({ success });
+    return this.submitted(session, success);
   }
 
   /**
@@ -559,7 +611,9 @@ export class ReferenceHomeserver {
       throw new MatrixError(400, 'M_THREEPID_AUTH_FAILED', 'This third-party identifier has not been validated');
     }
     const owner = this.accounts.ownerOf(session.medium, address);
-    if (owner !== undefined && owner !== userId) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+    if (owner !== undefined && owner !== userId && !this.has('add-steals-bound-address')) {
+      throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+    }
     if (!this.has('add-binds-nothing')) this.accounts.bind(userId, session.medium, address);
     return jsonReply({});
   }
@@ -587,7 +641,12 @@ export class ReferenceHomeserver {
   }
 
   private listThreepids(request: Incoming): Reply {
-    return jsonReply({ threepids: this.accounts.threepidsOf(this.accounts.authenticate(request.headers.authorization)) });
+    const threepids = this.accounts.threepidsOf(this.accounts.authenticate(request.headers.authorization)).map((threepid) => ({
+      ...threepid,
+      ...(threepid.medium === 'msisdn' && this.has('msisdn-listed-with-plus') && { address: `+${threepid.address}` }),
+    }));
+    if (this.has('threepids-without-timestamps')) return jsonReply({ threepids: threepids.map(({ medium, address }) => ({ medium, address })) });
+    return jsonReply({ threepids });
   }
 }
 

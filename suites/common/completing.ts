@@ -1,0 +1,131 @@
+// Completing a validation the requestToken started: the token submitted to the answer's
+// submit_url (which speaks the identity service's POST submitToken, without an access
+// token), and the mailed link, which sends the user on to the client's next_link.
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import type { Exchange } from '../../harness/http/exchange.js';
+import { jsonOf } from '../../harness/http/exchange.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
+import { field, jsonContentType, matrixError, requestTokenSuccess, status, type Matcher } from '../../harness/model/matchers.js';
+import { family, type FamilyScenario } from '../../harness/model/scenario.js';
+import { noted, refs } from '../../harness/model/spec-refs.js';
+import { atLeast } from '../../harness/model/spec-versions.js';
+import type { ScenarioContext } from '../../harness/runner/context.js';
+import type { MediumKit } from './media.js';
+import { REF } from './references.js';
+import { bindingNeeds, subject, type AddressState } from './subjects.js';
+
+const MAIL_WAIT_MS = 15_000;
+const NEXT_LINK = 'https://client.example.test/validated?step=done';
+
+/** The token the user was sent: the identity service's, where it sent one, else the mailed link's. */
+async function sentToken(context: ScenarioContext, kit: MediumKit, identity: FreshIdentity, since: number): Promise<string> {
+  const session = context.is.sessions.find((s) => s.clientSecret === identity.clientSecret && s.medium === kit.medium);
+  if (session) return session.token;
+  const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+  if (mail.token === undefined) throw new Error(`the mail to ${identity.email} carries no token the harness can read ("${mail.subject}")`);
+  return mail.token;
+}
+
+/** Asks for a token; returns the sid and the submit_url, undefined where the 200 carries none. */
+async function started(context: ScenarioContext, endpoint: EndpointKey, kit: MediumKit, identity: FreshIdentity): Promise<{ sid: string; submitUrl: string | undefined; exchange: Exchange }> {
+  const exchange = await context.hs.requestToken(endpoint, kit.body(identity));
+  context.must.match(exchange, requestTokenSuccess());
+  const body = jsonOf(exchange) as { sid: string; submit_url?: unknown };
+  return { sid: body.sid, submitUrl: typeof body.submit_url === 'string' ? body.submit_url : undefined, exchange };
+}
+
+/** v1.18 gave submit_url the identity service's 400 error codes; before, any standard error said no. */
+function wrongTokenAnswers(context: ScenarioContext): Record<string, readonly Matcher[]> {
+  const refused: Record<string, readonly Matcher[]> = atLeast(context.spec, 'v1.18')
+    ? { '400 M_TOKEN_INCORRECT, M_INVALID_PARAM or M_SESSION_EXPIRED': matrixError(400, 'M_TOKEN_INCORRECT', 'M_INVALID_PARAM', 'M_SESSION_EXPIRED') }
+    : { 'a 4xx standard error': matrixError('any 4xx') };
+  return { ...refused, '200 {"success": false}': [status(200), jsonContentType(), field('success', false)] };
+}
+
+export function completingScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+  const needs = [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)] as const;
+  const submitRef = refs(REF.submitUrl, REF.identitySubmitToken(kit.medium));
+  const noSubmitUrl = 'the 200 carries no submit_url: the client is not involved in validation (allowed), so there is nothing to submit';
+  return family('completing validation', [
+    {
+      name: 'submit-url-accepts-token',
+      title: `Where the 200 carries a submit_url, POSTing {sid, client_secret, token} there without an access token answers 200 {"success": true}`,
+      level: 'must',
+      says: 'a URL where the client must submit the validation token, with identical request and response parameters … (without the requirement for an access token)',
+      statements: ['B3', 'E5'],
+      specRef: submitRef,
+      since: 'r0.5.0',
+      needs,
+      failsUnder: ['submit-url-refuses-token'],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        const { sid, submitUrl } = await started(context, endpoint, kit, identity);
+        if (submitUrl === undefined) return context.observe(noSubmitUrl);
+        const token = await sentToken(context, kit, identity, since);
+        const submitted = await context.hs.http.post(submitUrl, { sid, client_secret: identity.clientSecret, token });
+        context.must.match(submitted, status(200), jsonContentType(), field('success', true));
+      },
+    },
+    {
+      name: 'submit-url-wrong-token',
+      title: `Where the 200 carries a submit_url, a wrong token POSTed there is refused: 400 M_TOKEN_INCORRECT (since v1.18, or M_INVALID_PARAM, M_SESSION_EXPIRED; before it, any standard error), or 200 {"success": false}`,
+      level: 'must',
+      says: 'with identical request and response parameters and error codes to the Identity Service API\'s POST /validate/email/submitToken',
+      statements: ['B3', 'B4', 'E5'],
+      specRef: noted(submitRef, '400 response, "M_TOKEN_INCORRECT: The token that the user entered to validate the session is incorrect", since v1.18'),
+      since: 'r0.5.0',
+      needs,
+      failsUnder: ['submit-url-wrong-token-200'],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        const { sid, submitUrl } = await started(context, endpoint, kit, identity);
+        if (submitUrl === undefined) return context.observe(noSubmitUrl);
+        const token = await sentToken(context, kit, identity, since);
+        const wrong = /^\d+$/.test(token) ? String((Number(token) + 1) % 10 ** token.length).padStart(token.length, '0') : `${token}x`;
+        context.must.matchOneOf(await context.hs.http.post(submitUrl, { sid, client_secret: identity.clientSecret, token: wrong }), wrongTokenAnswers(context));
+      },
+    },
+  ]);
+}
+
+/** Email the server validates itself (by SMTP): its mailed link, followed, sends the user to next_link. */
+export function nextLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+  return family('completing validation', [
+    {
+      name: 'next-link-redirects',
+      title: 'With a next_link in the request, following the mailed validation link redirects (3xx) to that next_link',
+      level: 'must',
+      says: 'The user must be redirected to the URL provided by the `next_link` parameter',
+      statements: ['A8', 'E4'],
+      specRef: refs(noted(REF.identityNextLink('email'), '"When the validation is completed, the identity server will redirect the user to this URL"'), REF.identitySubmitTokenLink('email')),
+      // From r0.6.0 the homeserver validates email itself, and serves the link the identity service did.
+      since: 'r0.6.0',
+      needs: ['email-by-smtp', ...bindingNeeds(kit, state)],
+      failsUnder: ['next-link-ignored'],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { next_link: NEXT_LINK })), requestTokenSuccess());
+        const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+        if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link ("${mail.subject}")`);
+        const followed = await context.hs.http.get(mail.validationLink);
+        context.must.match(followed, redirectTo(NEXT_LINK));
+      },
+    },
+  ]);
+}
+
+function redirectTo(location: string): Matcher {
+  return {
+    expectation: `a 3xx redirect with Location ${location}`,
+    mismatch: (exchange) => {
+      const code = exchange.response?.status ?? 0;
+      const given = exchange.response?.headers['location'];
+      if (code < 300 || code >= 400) return `status was ${code}`;
+      return given === location ? undefined : `Location was ${given ?? 'absent'}`;
+    },
+  };
+}
+
