@@ -74,7 +74,7 @@ export function bindingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
   };
   return family('account/3pid', [
     ...listedSpelled('listed-canonical', 'must', 'must', 'r0.6.0', kit.medium === 'email' ? 'The `address` is the raw email address in `user@domain` form with the domain in lowercase' : "Note that MSISDNs do not include a leading '+'", kit.medium === 'email' ? 'D1' : 'D4'),
-    ...listedSpelled('listed-case-folded', 'should', 'should', 'v1.1', 'implementations are expected to apply the unicode case-folding algorithm', 'D1'),
+    ...listedSpelled('listed-case-folded', 'should', 'should', 'v1.1', 'implementations are expected to apply the unicode case-folding algorithm', 'D1b'),
     {
       name: 'listed-with-timestamps',
       title: `GET /account/3pid lists the added ${kit.noun} with medium, address, validated_at and added_at (integers, milliseconds)`,

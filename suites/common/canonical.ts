@@ -21,6 +21,8 @@ interface Strength {
   says: string;
   forms: (kit: MediumKit, identity: FreshIdentity) => AddressForm[];
   what: (kit: MediumKit) => string;
+  /** The statement the spelling rests on (spec/statements.yaml). */
+  statement: (kit: MediumKit) => string;
 }
 
 const STRENGTHS: readonly Strength[] = [
@@ -31,6 +33,7 @@ const STRENGTHS: readonly Strength[] = [
     says: 'This must be a canonical form of the identifier',
     forms: (kit, identity) => kit.otherForms(identity).must,
     what: (kit) => (kit.medium === 'email' ? 'its domain in upper case' : "written internationally with '+', or with spaces"),
+    statement: (kit) => (kit.medium === 'email' ? 'D1' : 'D4'),
   },
   {
     // Case folding came in v1.1 (changelog: "some identifiers must be case folded prior to processing", MSC2265).
@@ -40,6 +43,7 @@ const STRENGTHS: readonly Strength[] = [
     says: 'implementations are expected to apply the unicode case-folding algorithm',
     forms: (kit, identity) => kit.otherForms(identity).should,
     what: () => 'its local part in upper case, or with ß/ẞ for ss',
+    statement: () => 'D1b',
   },
 ];
 
@@ -78,7 +82,7 @@ function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): 
     title: `${capitalised(kit.aNoun)} already associated with an account, written with ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
     level: strength.level,
     says: strength.says,
-    statements: kit.medium === 'email' ? ['D1', 'B6'] : ['D4', 'B6'],
+    statements: [strength.statement(kit), 'B6'],
     specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, '400 response, M_THREEPID_IN_USE')),
     since: strength.since,
     needs: [kit.validates, kit.sendsObservable, 'accounts'],
@@ -109,7 +113,7 @@ function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength
     title: `${capitalised(kit.aNoun)} associated with an account, written with ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
     level: strength.level,
     says: strength.says,
-    statements: kit.medium === 'email' ? ['D1', 'B11'] : ['D4', 'B11'],
+    statements: [strength.statement(kit), 'B11'],
     specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, 'description ("must check that the given address is associated with an account")')),
     since: strength.since,
     needs: [kit.validates, kit.sendsObservable, 'accounts'],

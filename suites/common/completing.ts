@@ -4,6 +4,7 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { jsonOf } from '../../harness/http/exchange.js';
+import { decodeHtmlEntities } from '../../harness/fakes/mail/validation-link.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import { field, jsonContentType, matrixError, requestTokenSuccess, status, type Matcher } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
@@ -111,10 +112,42 @@ export function nextLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
         const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
         if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link ("${mail.subject}")`);
         const followed = await context.hs.http.get(mail.validationLink);
-        context.must.match(followed, redirectTo(NEXT_LINK));
+        // A server may ask the user to confirm before it validates (Synapse does for password
+        // resets): the 3XX is for a validated address, so the confirming form is submitted first.
+        const form = confirmationForm(followed, mail.validationLink);
+        if (form === undefined) return context.must.match(followed, redirectTo(NEXT_LINK));
+        context.observe('the link answered a page asking to confirm; its form was submitted, as the user would');
+        const confirmed = await context.hs.http.send({
+          method: 'POST',
+          path: form.action,
+          body: new URLSearchParams(form.fields).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        context.must.match(confirmed, redirectTo(NEXT_LINK));
       },
     },
   ]);
+}
+
+/**
+ * The one POST form of a 2xx HTML page, with its hidden fields, where the page is one; its
+ * action resolved against the page's URL (none: the page itself).
+ */
+function confirmationForm(exchange: Exchange, pageUrl: string): { action: string; fields: Record<string, string> } | undefined {
+  const code = exchange.response?.status ?? 0;
+  const html = typeof exchange.response?.body === 'string' ? exchange.response.body : '';
+  if (code < 200 || code >= 300) return undefined;
+  const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)].filter(([, attributes]) => /method\s*=\s*["']?post/i.test(attributes ?? ''));
+  if (forms.length !== 1) return undefined;
+  const [, attributes, inner] = forms[0]!;
+  const action = /action\s*=\s*["']([^"']*)["']/i.exec(attributes ?? '')?.[1];
+  const fields: Record<string, string> = {};
+  for (const [input] of (inner ?? '').matchAll(/<input\b[^>]*>/gi)) {
+    const name = /name\s*=\s*["']([^"']*)["']/i.exec(input)?.[1];
+    const value = /value\s*=\s*["']([^"']*)["']/i.exec(input)?.[1];
+    if (name !== undefined) fields[name] = decodeHtmlEntities(value ?? '');
+  }
+  return { action: new URL(action ? decodeHtmlEntities(action) : pageUrl, pageUrl).toString(), fields };
 }
 
 function redirectTo(location: string): Matcher {

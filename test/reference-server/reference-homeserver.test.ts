@@ -737,11 +737,11 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(relayed(id).map((body) => body['send_attempt'])).toEqual([2, 3]);
   },
   'send-attempt-unscoped': async () => {
+    // Another pair's session at attempt 1 already exists (earlier tests made some): a first request for a new pair sends nothing.
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh())));
     const id = fresh();
-    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
-    await mail.waitFor(id.email, { timeoutMs: 2_000 });
     const since = Date.now();
-    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { client_secret: `${id.clientSecret}.other` })));
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
     await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
   },
   'submit-url-refuses-token': async () => {
