@@ -8,7 +8,7 @@ import { noted, refs } from '../../harness/model/spec-refs.js';
 import { clientPrefix } from '../../harness/model/spec-versions.js';
 import type { Account } from '../../harness/target/accounts.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import type { MediumKit } from './media.js';
+import { capitalised, type MediumKit } from './media.js';
 import { REF } from './references.js';
 
 type Threepid = Record<string, unknown>;
@@ -51,7 +51,7 @@ export function bindingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
     return [
       {
         name,
-        title: `${kit.medium === 'email' ? 'An email address' : 'A phone number'} validated as written with ${forms.map((f) => f.label).join(', or ')} is listed by GET /account/3pid in canonical form${kit.medium === 'msisdn' ? " (E.164 digits, no '+')" : ''}`,
+        title: `${capitalised(kit.aNoun)} validated as written with ${forms.map((f) => f.label).join(', or ')} is listed by GET /account/3pid in canonical form${kit.medium === 'msisdn' ? " (E.164 digits, no '+')" : ''}`,
         level,
         says,
         statements: [statement, 'F1'],
@@ -94,7 +94,7 @@ export function bindingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
     },
     {
       name: 'add-refuses-address-of-another',
-      title: `A ${kit.noun} validated by two users is added only to the account that adds it first: the second's POST /account/3pid/add does not add it`,
+      title: `${capitalised(kit.aNoun)} validated by two users is added only to the account that adds it first: the second's POST /account/3pid/add does not add it`,
       level: 'should',
       says: "Homeservers should prevent the caller from adding a 3PID to their account if it has already been added to another user's account",
       statements: ['F3'],

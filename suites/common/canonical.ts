@@ -13,7 +13,7 @@ import type { ScenarioContext } from '../../harness/runner/context.js';
 import { capitalised, QUIET_WINDOW_MS, type AddressForm, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 
-/** The two strengths of "the same address", as the appendix words them. */
+/** The two strengths of "the same address", as the appendix words them. `what` follows "written" in titles. */
 interface Strength {
   suffix: string;
   level: Level;
@@ -32,7 +32,7 @@ const STRENGTHS: readonly Strength[] = [
     since: 'r0.4.0',
     says: 'This must be a canonical form of the identifier',
     forms: (kit, identity) => kit.otherForms(identity).must,
-    what: (kit) => (kit.medium === 'email' ? 'its domain in upper case' : "written internationally with '+', or with spaces"),
+    what: (kit) => (kit.medium === 'email' ? 'with its domain in upper case' : "internationally with '+', or with spaces"),
     statement: (kit) => (kit.medium === 'email' ? 'D1' : 'D4'),
   },
   {
@@ -42,7 +42,7 @@ const STRENGTHS: readonly Strength[] = [
     since: 'v1.1',
     says: 'implementations are expected to apply the unicode case-folding algorithm',
     forms: (kit, identity) => kit.otherForms(identity).should,
-    what: () => 'its local part in upper case, or with ß/ẞ for ss',
+    what: () => 'with its local part in upper case, or with ß/ẞ for ss',
     statement: () => 'D1b',
   },
 ];
@@ -79,7 +79,7 @@ export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpos
 function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
   return {
     name: `in-use-${strength.suffix}`,
-    title: `${capitalised(kit.aNoun)} already associated with an account, written with ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
+    title: `${capitalised(kit.aNoun)} already associated with an account, written ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
     level: strength.level,
     says: strength.says,
     statements: [strength.statement(kit), 'B6'],
@@ -110,7 +110,7 @@ function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): 
 function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
   return {
     name: `bound-${strength.suffix}`,
-    title: `${capitalised(kit.aNoun)} associated with an account, written with ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
+    title: `${capitalised(kit.aNoun)} associated with an account, written ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
     level: strength.level,
     says: strength.says,
     statements: [strength.statement(kit), 'B11'],
