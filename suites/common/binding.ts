@@ -51,7 +51,7 @@ export function bindingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
     return [
       {
         name,
-        title: `${capitalised(kit.aNoun)} validated as written with ${forms.map((f) => f.label).join(', or ')} is listed by GET /account/3pid in canonical form${kit.medium === 'msisdn' ? " (E.164 digits, no '+')" : ''}`,
+        title: `${capitalised(kit.aNoun)} validated as written another way (${forms[0]!.label}) is listed by GET /account/3pid in canonical form${kit.medium === 'msisdn' ? " (E.164 digits, no '+')" : ''}`,
         level,
         says,
         statements: [statement, 'F1'],
