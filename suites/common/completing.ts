@@ -91,9 +91,34 @@ export function completingScenarios(endpoint: EndpointKey, kit: MediumKit, state
   ]);
 }
 
-/** Email the server validates itself (by SMTP): its mailed link, followed, sends the user to next_link. */
+/**
+ * Email the server validates itself (by SMTP): its mailed link, followed, sends the user to
+ * next_link; the token it carries is one an identity service could have made.
+ */
 export function nextLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   return family('completing validation', [
+    {
+      name: 'validation-token-length',
+      title: 'The validation token the server mails consists of at most 255 Unicode codepoints',
+      level: 'must',
+      says: 'the validation token must consist of at most 255 Unicode codepoints',
+      statements: ['E7'],
+      specRef: REF.validationTokenFormat,
+      // From r0.6.0 the homeserver validates email itself, in the identity service's place.
+      since: 'r0.6.0',
+      needs: ['email-by-smtp', ...bindingNeeds(kit, state)],
+      failsUnder: ['token-too-long'],
+      async run(context) {
+        const identity = await subject(context, kit, state);
+        const since = Date.now();
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
+        const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+        if (mail.token === undefined) return context.observe('the mailed link carries no token parameter, so its length cannot be read');
+        const codepoints = [...mail.token].length;
+        if (codepoints > 255) throw new Error(`the mailed token is ${codepoints} codepoints long`);
+        context.observe(`the mailed token is ${codepoints} codepoints long`);
+      },
+    },
     {
       name: 'next-link-redirects',
       title: 'With a next_link in the request, following the mailed validation link redirects (3xx) to that next_link',

@@ -46,6 +46,7 @@ export const REF = {
   threepidList: cs(`GET ${clientPrefix(READ_IN)}/account/3pid`, '200 response, Third-party identifier'),
   threepidAddOnly: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add`),
   submitUrl: cs('RequestTokenResponse: submit_url'),
+  validationTokenFormat: identityService('Establishing associations', 'Format of a validation token'),
   identitySubmitToken: (medium: Medium) => identityService(`POST /_matrix/identity/v2/validate/${medium}/submitToken`),
   identitySubmitTokenLink: (medium: Medium) => noted(identityService(`GET /_matrix/identity/v2/validate/${medium}/submitToken`), '3XX response'),
   threepidAdd: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add and GET ${clientPrefix(READ_IN)}/account/3pid`),

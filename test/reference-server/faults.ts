@@ -32,6 +32,7 @@ export const FAULTS = {
   // Completing validation: submit_url and the mailed link
   'submit-url-refuses-token': 'the submit_url answers 400 M_TOKEN_INCORRECT even to the right token',
   'submit-url-wrong-token-200': 'the submit_url answers 200 {"success": true} to any token, and validates the session',
+  'token-too-long': 'the mailed validation link carries a token of 256 characters (which no longer validates the session)',
   'next-link-ignored': 'the mailed validation link answers 200 with a page, never redirecting to next_link',
   // Bad input to the requestToken endpoints (body, parameters, addresses)
   'bad-input-500': 'every bad-input case of a requestToken answers 500 M_UNKNOWN',

@@ -760,6 +760,11 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expect(submitted.response?.status).toBe(200);
     expect(json(submitted)).toEqual({ success: true });
   },
+  'token-too-long': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    expect((await mail.waitFor(id.email, { timeoutMs: 2_000 })).token).toHaveLength(256);
+  },
   'next-link-ignored': async () => {
     const id = fresh();
     expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { next_link: 'https://client.example.test/next' })));
