@@ -7,7 +7,10 @@
 //   hs.setFaults(['denied-allowed']);
 //   await hs.stop();
 //
-// Email: the server mails a link to itself (GET /_matrix/client/v3/reference/submit_token).
+// Email: the server mails a link to itself (GET /_matrix/client/v3/reference/submit_token),
+// which redirects to the request's next_link once it has validated the session; the 200 also
+// carries that path as submit_url, where a POST of {sid, client_secret, token} validates it.
+// Addresses are canonical (addresses.ts): emails case-folded, phone numbers E.164 digits.
 // Or, with `emailVia: 'id-server'`, the r0.4.0 spec's proxy as Dendrite implements it: the
 // request must name a trusted identity server in id_server; the server POSTs to its v1
 // validate/email/requestToken over HTTPS (form-encoded) and answers its sid; the identity
