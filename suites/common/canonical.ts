@@ -78,7 +78,7 @@ export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpos
 /** Register and account/3pid: another spelling of a bound address answers as the bound address does. */
 function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
   return {
-    name: `in-use-${strength.suffix}`,
+    name: `${strength.suffix}-in-use`,
     title: `${capitalised(kit.aNoun)} already associated with an account, written ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
     level: strength.level,
     says: strength.says,
@@ -109,7 +109,7 @@ function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): 
 /** account/password: another spelling of a bound address is that bound address: 200, and a message to it. */
 function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
   return {
-    name: `bound-${strength.suffix}`,
+    name: `${strength.suffix}-bound`,
     title: `${capitalised(kit.aNoun)} associated with an account, written ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
     level: strength.level,
     says: strength.says,
