@@ -2,7 +2,7 @@
 // address is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { canonicalScenarios } from './common/canonical.js';
-import { completingScenarios, nextLinkScenarios } from './common/completing.js';
+import { completingScenarios, mailedLinkScenarios } from './common/completing.js';
 import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { unboundPasswordScenario } from './common/bound-addresses.js';
@@ -24,7 +24,7 @@ export default suite(ENDPOINT, [
   deniedPasswordScenario(ENDPOINT, EMAIL),
   ...canonicalScenarios(ENDPOINT, EMAIL, 'password'),
   ...completingScenarios(ENDPOINT, EMAIL, 'bound'),
-  ...nextLinkScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...mailedLinkScenarios(ENDPOINT, EMAIL, 'bound'),
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
   ...idServerScenarios(ENDPOINT, 'bound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'bound'),

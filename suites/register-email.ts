@@ -2,7 +2,7 @@
 // is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
 import { canonicalScenarios } from './common/canonical.js';
-import { completingScenarios, nextLinkScenarios } from './common/completing.js';
+import { completingScenarios, mailedLinkScenarios } from './common/completing.js';
 import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario } from './common/bound-addresses.js';
@@ -24,7 +24,7 @@ export default suite(ENDPOINT, [
   inUseScenario(ENDPOINT, EMAIL),
   ...canonicalScenarios(ENDPOINT, EMAIL, 'in-use'),
   ...completingScenarios(ENDPOINT, EMAIL, 'unbound'),
-  ...nextLinkScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...mailedLinkScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),

@@ -10,7 +10,7 @@ import { family } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
 import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import { capitalised, QUIET_WINDOW_MS, type AddressForm, type MediumKit } from './media.js';
+import { capitalised, QUIET_WINDOW_MS, SPELLING_SAMPLE, type AddressForm, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
 
 /** The two strengths of "the same address", as the appendix words them. `what` follows "written" in titles. */
@@ -69,7 +69,7 @@ const IN_USE = {
 } as const satisfies Record<string, readonly Matcher[]>;
 
 export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpose: 'in-use' | 'password'): FamilyScenario[] {
-  const drafts = STRENGTHS.filter((strength) => strength.forms(kit, SAMPLE).length > 0).map(
+  const drafts = STRENGTHS.filter((strength) => strength.forms(kit, SPELLING_SAMPLE).length > 0).map(
     (strength): ScenarioDraft => (purpose === 'in-use' ? inUseDraft(endpoint, kit, strength) : passwordDraft(endpoint, kit, strength)),
   );
   return family('canonical addresses', drafts);
@@ -156,14 +156,3 @@ async function expectNoValidationSent(context: ScenarioContext, kit: MediumKit, 
   }
 }
 
-/** An identity to ask the kit which spellings it has, before any scenario runs; its local part has an "ss". */
-const SAMPLE: FreshIdentity = {
-  clientSecret: 'sample',
-  email: 'sample.strasse@example.test',
-  deniedEmail: undefined,
-  msisdn: { country: 'GB', phone_number: '07700900000' },
-  msisdnCanonical: '447700900000',
-  deniedMsisdn: undefined,
-  localpart: 'sample',
-  password: 'sample',
-};

@@ -95,7 +95,7 @@ export function completingScenarios(endpoint: EndpointKey, kit: MediumKit, state
  * Email the server validates itself (by SMTP): its mailed link, followed, sends the user to
  * next_link; the token it carries is one an identity service could have made.
  */
-export function nextLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+export function mailedLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   return family('completing validation', [
     {
       name: 'validation-token-length',

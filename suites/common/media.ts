@@ -271,6 +271,21 @@ export const MSISDN: MediumKit = {
   },
 };
 
+/**
+ * An identity to ask a kit which spellings it has (otherForms) while the catalogue is built,
+ * before any scenario runs; its email's local part has an "ss", so the sharp-s forms show.
+ */
+export const SPELLING_SAMPLE: FreshIdentity = {
+  clientSecret: 'sample',
+  email: 'sample.strasse@example.test',
+  deniedEmail: undefined,
+  msisdn: { country: 'GB', phone_number: '07700900000' },
+  msisdnCanonical: '447700900000',
+  deniedMsisdn: undefined,
+  localpart: 'sample',
+  password: 'sample',
+};
+
 /** A title that opens with the noun: "An email address …", "A phone number …". */
 export function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
