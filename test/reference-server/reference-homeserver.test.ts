@@ -259,6 +259,62 @@ describe('email requestTokens', () => {
   });
 });
 
+describe('canonical addresses and completing validation', () => {
+  test('emails are case-folded (Strauß@Example.com is strauss@example.com) and msisdns are E.164 digits, in lookups and listings', async () => {
+    const id = { ...fresh(), email: `m3c-${Date.now()}.strasse@example.test` };
+    const account = await main.accounts.withBoundEmail(id);
+    for (const email of [id.email.toUpperCase(), id.email.replace('ss', 'ß'), id.email.toUpperCase().replace('SS', 'ẞ')]) {
+      expectError(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other', email })), 400, 'M_THREEPID_IN_USE');
+    }
+    const phone = fresh();
+    const phoneAccount = await main.accounts.withBoundMsisdn({ ...phone, msisdn: { country: 'GB', phone_number: `+${phone.msisdnCanonical}` } });
+    expectError(await main.hs.requestToken('3pid-msisdn', msisdnBody(phone, { client_secret: 'other' })), 400, 'M_THREEPID_IN_USE');
+    expect(await main.accounts.threepids(phoneAccount)).toEqual([{ medium: 'msisdn', address: phone.msisdnCanonical, validated_at: expect.any(Number), added_at: expect.any(Number) }]);
+    expect((await main.accounts.threepids(account)).map((t) => t.address)).toEqual([id.email]);
+  });
+
+  test('a lower send_attempt sends nothing; another client_secret for the address is a new session that mails', async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })));
+    const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 1 })));
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: first.receivedAt });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { client_secret: `${id.clientSecret}.other` })));
+    await mail.waitFor(id.email, { timeoutMs: 2_000, after: first.receivedAt });
+  });
+
+  test('the email 200 carries a submit_url: a wrong token answers 400 M_TOKEN_INCORRECT, the mailed one {"success": true}', async () => {
+    const id = fresh();
+    const answer = json(await main.hs.requestToken('register-email', emailBody(id)));
+    expect(answer['submit_url']).toBe(`${main.server.url}/_matrix/client/v3/reference/submit_token`);
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const submit = (token: string) => main.hs.http.post(String(answer['submit_url']), { sid: answer['sid'], client_secret: id.clientSecret, token });
+    expectError(await submit(`${received.token}x`), 400, 'M_TOKEN_INCORRECT');
+    const right = await submit(received.token!);
+    expect(right.response?.status).toBe(200);
+    expect(json(right)).toEqual({ success: true });
+  });
+
+  test('with a next_link, the followed link redirects there (302 Location)', async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { next_link: 'https://client.example.test/next?x=1' })));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const followed = await main.hs.http.get(received.validationLink!);
+    expect(followed.response?.status).toBe(302);
+    expect(followed.response?.headers['location']).toBe('https://client.example.test/next?x=1');
+  });
+
+  test("/account/3pid/add refuses an address already added to another user's account", async () => {
+    const id = fresh();
+    const first = await main.accounts.create(id);
+    const second = await main.accounts.create({ ...fresh(), email: id.email });
+    const firstSession = await main.accounts.validatedEmail(first, id);
+    const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
+    await main.accounts.add(first, firstSession);
+    expectError(await main.accounts.tryAdd(second, secondSession), 400, 'M_THREEPID_IN_USE');
+  });
+});
+
 describe('msisdn requestTokens', () => {
   test.each(['register-msisdn', '3pid-msisdn'] as const)('%s relays to the IS and answers its sid with a submit_url', async (endpoint) => {
     const id = fresh();
