@@ -1,6 +1,9 @@
 // POST /account/password/email/requestToken: "The homeserver must check that the given email
 // address is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
+import { canonicalScenarios } from './common/canonical.js';
+import { completingScenarios, mailedLinkScenarios } from './common/completing.js';
+import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { notFoundSessionUnusableScenario, unboundPasswordScenario, unknownAddressLoginScenario } from './common/bound-addresses.js';
 import { passwordResetScenarios } from './common/password-reset.js';
@@ -17,11 +20,15 @@ const ENDPOINT = 'password-email';
 
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...sendAttemptScenarios(ENDPOINT, EMAIL, 'bound'),
   unboundPasswordScenario(ENDPOINT, EMAIL),
   notFoundSessionUnusableScenario(ENDPOINT, EMAIL),
   unknownAddressLoginScenario(ENDPOINT, EMAIL),
   ...passwordResetScenarios(ENDPOINT, EMAIL),
   deniedPasswordScenario(ENDPOINT, EMAIL),
+  ...canonicalScenarios(ENDPOINT, EMAIL, 'password'),
+  ...completingScenarios(ENDPOINT, EMAIL, 'bound'),
+  ...mailedLinkScenarios(ENDPOINT, EMAIL, 'bound'),
   ...relayScenarios(ENDPOINT, EMAIL, 'bound'),
   ...idServerScenarios(ENDPOINT, 'bound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'bound'),

@@ -1,6 +1,9 @@
 // POST /account/password/msisdn/requestToken: "The homeserver must check that the given phone
 // number is associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
+import { canonicalScenarios } from './common/canonical.js';
+import { completingScenarios } from './common/completing.js';
+import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { notFoundSessionUnusableScenario, unboundPasswordScenario, unknownAddressLoginScenario } from './common/bound-addresses.js';
 import { passwordResetScenarios } from './common/password-reset.js';
@@ -17,11 +20,14 @@ const ENDPOINT = 'password-msisdn';
 
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'bound'),
+  ...sendAttemptScenarios(ENDPOINT, MSISDN, 'bound'),
   unboundPasswordScenario(ENDPOINT, MSISDN),
   notFoundSessionUnusableScenario(ENDPOINT, MSISDN),
   unknownAddressLoginScenario(ENDPOINT, MSISDN),
   ...passwordResetScenarios(ENDPOINT, MSISDN),
   deniedPasswordScenario(ENDPOINT, MSISDN),
+  ...canonicalScenarios(ENDPOINT, MSISDN, 'password'),
+  ...completingScenarios(ENDPOINT, MSISDN, 'bound'),
   ...relayScenarios(ENDPOINT, MSISDN, 'bound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'bound'),
   ...idServerIgnoredScenario(ENDPOINT, MSISDN, 'bound'),

@@ -1,6 +1,9 @@
 // POST /register/email/requestToken: "The homeserver must check that the given email address
 // is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
+import { canonicalScenarios } from './common/canonical.js';
+import { completingScenarios, mailedLinkScenarios } from './common/completing.js';
+import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario, inUseSessionUnusableScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
@@ -17,10 +20,14 @@ const ENDPOINT = 'register-email';
 
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...sendAttemptScenarios(ENDPOINT, EMAIL, 'unbound'),
   deniedScenario(ENDPOINT, EMAIL),
   inUseScenario(ENDPOINT, EMAIL),
   inUseSessionUnusableScenario(ENDPOINT, EMAIL),
   validatedRegistrationScenario(ENDPOINT, EMAIL),
+  ...canonicalScenarios(ENDPOINT, EMAIL, 'in-use'),
+  ...completingScenarios(ENDPOINT, EMAIL, 'unbound'),
+  ...mailedLinkScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...relayScenarios(ENDPOINT, EMAIL, 'unbound'),
   ...idServerScenarios(ENDPOINT, 'unbound'),
   ...badInputScenarios(ENDPOINT, EMAIL, 'unbound'),

@@ -1,6 +1,9 @@
 // POST /register/msisdn/requestToken: "The homeserver must check that the given phone number
 // is not already associated with an account on this homeserver."
 import { suite } from '../harness/model/scenario.js';
+import { canonicalScenarios } from './common/canonical.js';
+import { completingScenarios } from './common/completing.js';
+import { sendAttemptScenarios } from './common/send-attempt.js';
 import { badInputScenarios } from './common/bad-input.js';
 import { inUseScenario, inUseSessionUnusableScenario } from './common/bound-addresses.js';
 import { deniedScenario } from './common/denied.js';
@@ -17,10 +20,13 @@ const ENDPOINT = 'register-msisdn';
 
 export default suite(ENDPOINT, [
   ...sendingScenarios(ENDPOINT, MSISDN, 'unbound'),
+  ...sendAttemptScenarios(ENDPOINT, MSISDN, 'unbound'),
   deniedScenario(ENDPOINT, MSISDN),
   inUseScenario(ENDPOINT, MSISDN),
   inUseSessionUnusableScenario(ENDPOINT, MSISDN),
   validatedRegistrationScenario(ENDPOINT, MSISDN),
+  ...canonicalScenarios(ENDPOINT, MSISDN, 'in-use'),
+  ...completingScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...relayScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...badInputScenarios(ENDPOINT, MSISDN, 'unbound'),
   ...idServerIgnoredScenario(ENDPOINT, MSISDN, 'unbound'),

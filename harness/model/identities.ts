@@ -43,13 +43,21 @@ export interface FreshIdentity {
   requiredIdServer?: { id_server: string };
 }
 
+/**
+ * Subscriber numbers go up from a random start, so that no two identities of one run share a
+ * phone number (random draws from a million collide within a run of a few hundred identities
+ * about one run in six, and a scenario then meets another's binding or sessions), while runs
+ * against the same server still start far apart.
+ */
+let nextSubscriber = randomInt(0, 1_000_000);
+
 export function freshIdentity(
   profile: Profile,
   idServer?: FreshIdentity['idServer'],
   requiredIdServer?: FreshIdentity['requiredIdServer'],
 ): FreshIdentity {
   const tag = randomToken(10, 'abcdefghijklmnopqrstuvwxyz0123456789');
-  const subscriber = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const subscriber = String(nextSubscriber++ % 1_000_000).padStart(6, '0');
   const denied = profile.msisdn.denied;
   return {
     clientSecret: `m3c.${randomToken(24)}`,

@@ -16,6 +16,18 @@ export interface Matcher {
   mismatch(exchange: Exchange, context: MatchContext): string | undefined;
 }
 
+/**
+ * What the scenario checks turned out not to be there to check (the answer carried no
+ * submit_url, the server offers no such flow): the scenario is skipped, with the reason,
+ * rather than passed on nothing.
+ */
+export class NotApplicable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'NotApplicable';
+  }
+}
+
 /** A failed expectation, with the exchange that broke it (redacted in the message, which goes into reports). */
 export class ScenarioFailure extends Error {
   constructor(

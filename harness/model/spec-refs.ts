@@ -7,7 +7,7 @@ declare const cited: unique symbol;
 /** A citation built by ref() (and joined or annotated by refs() and noted()), never free text. */
 export type SpecRef = string & { readonly [cited]: true };
 
-/** The documents cited: the two APIs, the Appendices, and the API description file the r0 releases spelled a rule in. */
+/** The documents cited: the two APIs, the appendices (3PID types), and the API description file the r0 releases spelled a rule in. */
 export type SpecDocument = 'Client-Server API' | 'Identity Service API' | 'Appendices' | 'registration.yaml';
 
 export function ref(version: SpecVersion, document: SpecDocument, ...sections: string[]): SpecRef {

@@ -3,7 +3,7 @@
 // order) and by family, each group with its counts. Built once per run and handed to every
 // reporter, so that no report groups, counts or judges by itself.
 import { SUITES } from '../../suites/index.js';
-import { FAMILIES, type Family, type Level } from '../model/scenario.js';
+import { FAMILIES, warnsOnly, type Family } from '../model/scenario.js';
 import type { Results, ScenarioResult } from './results.js';
 import { STATUSES, type Status } from './status.js';
 
@@ -13,7 +13,8 @@ export interface Tally {
   durationMs: number;
   byStatus: Readonly<Record<Status, number>>;
   /** The `failed` ones by level: failures of `must`, and of `should` (warnings unless --strict). */
-  failedByLevel: Readonly<Record<Level, number>>;
+  /** Failures that fail the run (`must`) and those that warn (`should`, with `may`). */
+  failedByLevel: Readonly<Record<'must' | 'should', number>>;
 }
 
 export interface Group<K extends string = string> {
@@ -33,18 +34,17 @@ export interface RunModel {
 
 export function tally(scenarios: readonly ScenarioResult[]): Tally {
   const byStatus = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<Status, number>;
-  const failedByLevel: Record<Level, number> = { must: 0, should: 0, may: 0 };
+  const failedByLevel = { must: 0, should: 0 };
   for (const scenario of scenarios) {
     byStatus[scenario.status]++;
-    if (scenario.status === 'failed') failedByLevel[scenario.level]++;
+    if (scenario.status === 'failed') failedByLevel[warnsOnly(scenario.level) ? 'should' : 'must']++;
   }
   return { scenarios: scenarios.length, durationMs: scenarios.reduce((sum, s) => sum + s.durationMs, 0), byStatus, failedByLevel };
 }
 
 /** "2 failed (must), 1 warning (should)"; under --strict "2 failed (must), 1 failed (should, --strict)". */
 export function failuresPhrase(t: Tally, strict: boolean): string {
-  // A failed `may` (the server said it takes the option, and does not) warns as a `should` does.
-  const should = t.failedByLevel.should + t.failedByLevel.may;
+  const should = t.failedByLevel.should;
   const shouldPart = strict ? `${should} failed (should, --strict)` : `${should} ${should === 1 ? 'warning' : 'warnings'} (should)`;
   return `${t.failedByLevel.must} failed (must), ${shouldPart}`;
 }

@@ -35,6 +35,11 @@ export interface ScenarioContext {
   must: Must;
   /** Records something seen that the verdict does not rest on but a reader should know. */
   observe(note: string): void;
+  /**
+   * Ends the scenario as skipped: what it checks is not there on this server (an answer
+   * without the optional field the promise is about, a flow the server need not offer).
+   */
+  notApplicable(reason: string): never;
   /** Another fresh identity, as much this scenario's own as `identity`. */
   newIdentity(): FreshIdentity;
   /**

@@ -10,6 +10,7 @@ import type { Exchange } from '../http/exchange.js';
 import { FakeIdentityService } from '../fakes/identity/fake-identity-service.js';
 import { MailSink } from '../fakes/mail/mail-sink.js';
 import type { EndpointKey } from '../model/endpoints.js';
+import { NotApplicable } from '../model/matchers.js';
 import { idFilter, inapplicability, type Scenario } from '../model/scenario.js';
 import { NO_WATCHER, type RunWatcher } from './events.js';
 import { IdentityPool } from './identity-pool.js';
@@ -159,6 +160,7 @@ async function runScenario(scenario: Scenario, run: RunResources, lost: Promise<
     observed: [...evidence.observed],
   };
   if (outcome.error === undefined) return { ...base, status: 'passed' };
+  if (outcome.error instanceof NotApplicable) return { ...base, status: 'skipped', reason: `not applicable to this server: ${outcome.error.message}` };
   const reason = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
   return { ...base, status: 'failed', reason: reason || 'failed without a message' };
 }

@@ -10,7 +10,7 @@ import type { FakeIdentityService } from '../fakes/identity/fake-identity-servic
 import { MailView } from '../fakes/mail/mail-view.js';
 import type { MailSink } from '../fakes/mail/mail-sink.js';
 import { freshIdentity, type FreshIdentity } from '../model/identities.js';
-import { matchOneOf, matchResponse } from '../model/matchers.js';
+import { matchOneOf, matchResponse, NotApplicable } from '../model/matchers.js';
 import type { Scenario } from '../model/scenario.js';
 import { atLeast } from '../model/spec-versions.js';
 import type { ScenarioContext } from './context.js';
@@ -87,6 +87,9 @@ export function openContext(scenario: Scenario, run: RunResources): OpenedContex
       },
     },
     observe: (note) => evidence.observe(note),
+    notApplicable: (reason) => {
+      throw new NotApplicable(reason);
+    },
     newIdentity,
     async pooledIdentity(key, prepare) {
       const identity = await run.pool.take(key, async () => {

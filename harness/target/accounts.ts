@@ -12,6 +12,8 @@ import type { MailView } from '../fakes/mail/mail-view.js';
 import { atLeast, clientPrefix } from '../model/spec-versions.js';
 import type { SecretBook } from '../http/redaction.js';
 import { ThreepidAuth, type ThreepidCreds } from './threepid-auth.js';
+
+export type { ThreepidCreds } from './threepid-auth.js';
 import { Validation } from './validation.js';
 
 export interface Account {
@@ -70,7 +72,9 @@ export class Accounts {
    * proxies to one), then add the address with user-interactive auth.
    */
   async withBoundEmail(identity: FreshIdentity): Promise<Account> {
-    return this.withBound(identity, 'email', identity.email, { email: identity.email, ...identity.idServer }, 'binding an email');
+    const account = await this.create(identity);
+    await this.add(account, await this.validatedEmail(account, identity));
+    return account;
   }
 
   /**
@@ -79,11 +83,22 @@ export class Accounts {
    * submit_url, else the identity service), then add the number with user-interactive auth.
    */
   async withBoundMsisdn(identity: FreshIdentity): Promise<Account> {
-    return this.withBound(identity, 'msisdn', identity.msisdnCanonical, { ...identity.msisdn }, 'binding a phone number');
+    const account = await this.create(identity);
+    await this.add(account, await this.validatedMsisdn(account, identity));
+    return account;
   }
 
-  private async withBound(identity: FreshIdentity, medium: Medium, address: string, fields: Record<string, unknown>, step: string): Promise<Account> {
-    const account = await this.create(identity);
+  /** A session of `account`'s in which `identity.email` is validated, not yet added. */
+  validatedEmail(account: Account, identity: FreshIdentity): Promise<ThreepidCreds> {
+    return this.validated(account, identity, 'email', identity.email, { email: identity.email, ...identity.idServer }, 'binding an email');
+  }
+
+  /** A session of `account`'s in which `identity.msisdn` is validated, not yet added. */
+  validatedMsisdn(account: Account, identity: FreshIdentity): Promise<ThreepidCreds> {
+    return this.validated(account, identity, 'msisdn', identity.msisdnCanonical, { ...identity.msisdn }, 'binding a phone number');
+  }
+
+  private async validated(account: Account, identity: FreshIdentity, medium: Medium, address: string, fields: Record<string, unknown>, step: string): Promise<ThreepidCreds> {
     const mailsBefore = this.validation.mailsNow(medium, address);
     const answer = await this.hs.requestToken(`3pid-${medium}`, {
       client_secret: identity.clientSecret,
@@ -94,15 +109,17 @@ export class Accounts {
     const sid = field(answer, 'sid', `${step}: requesting a token on account/3pid/${medium}`);
     await this.validation.complete({ medium, address, clientSecret: identity.clientSecret, answer, mailsBefore }, step);
     const idServer = medium === 'email' ? identity.idServer : undefined;
-    await this.addThreepid(account, { sid, client_secret: identity.clientSecret, ...idServer, ...identity.requiredIdServer });
-    return account;
+    return { sid, client_secret: identity.clientSecret, ...idServer, ...identity.requiredIdServer };
+  }
+
+  /** GET /account/3pid for the account, as it answered. */
+  listThreepids(account: Account): Promise<Exchange> {
+    return this.hs.http.get(`${clientPrefix(this.hs.spec)}/account/3pid`, { authorization: `Bearer ${account.accessToken}` });
   }
 
   /** The addresses bound to the account, from GET /account/3pid. */
   async threepids(account: Account): Promise<Array<{ medium: string; address: string }>> {
-    const listed = await this.hs.http.get(`${clientPrefix(this.hs.spec)}/account/3pid`, {
-      authorization: `Bearer ${account.accessToken}`,
-    });
+    const listed = await this.listThreepids(account);
     const threepids = (jsonOf(listed) as { threepids?: unknown } | undefined)?.threepids;
     if (listed.response?.status !== 200 || !Array.isArray(threepids)) {
       throw new ScenarioFailure('listing the account\'s addresses: expected 200 with a threepids list', listed);
@@ -110,35 +127,32 @@ export class Accounts {
     return threepids as Array<{ medium: string; address: string }>;
   }
 
-  /**
-   * POST /account/3pid/add with password auth for the session, answered as it is: for the
-   * scenarios that a session must not bind anything.
-   */
-  tryAddThreepid(account: Account, creds: ThreepidCreds): Promise<Exchange> {
-    const { id_server: _s, id_access_token: _t, ...addCreds } = creds;
-    return this.withPasswordAuth(account, `${clientPrefix(this.hs.spec)}/account/3pid/add`, addCreds, { authorization: `Bearer ${account.accessToken}` });
+  /** Adds the validated session's address to the account; anything but 200 fails the step. */
+  async add(account: Account, creds: ThreepidCreds): Promise<void> {
+    const added = await this.tryAdd(account, creds);
+    if (added.response?.status !== 200) {
+      throw new ScenarioFailure(`binding an address: ${this.addPath()} did not answer 200`, added);
+    }
   }
 
   /**
-   * POST /account/3pid/add with user-interactive auth (r0.6.0 and later). Where the server
-   * does not implement it, the deprecated POST /account/3pid: the scenarios are about
-   * requestToken, and the binding is only their precondition.
+   * Asks to add the session's address, with user-interactive auth, and returns the final
+   * answer. From r0.6.0, POST /account/3pid/add, which those releases define for it (a server
+   * without it fails here: the deprecated POST /account/3pid is no stand-in); before r0.6.0,
+   * POST /account/3pid, the only way those releases give.
    */
-  private async addThreepid(account: Account, creds: ThreepidCreds): Promise<void> {
+  tryAdd(account: Account, creds: ThreepidCreds): Promise<Exchange> {
     const headers = { authorization: `Bearer ${account.accessToken}` };
-    const prefix = clientPrefix(this.hs.spec);
     if (atLeast(this.hs.spec, 'r0.6.0')) {
       const { id_server: _s, id_access_token: _t, ...addCreds } = creds;
-      const added = await this.withPasswordAuth(account, `${prefix}/account/3pid/add`, addCreds, headers);
-      if (added.response?.status === 200) return;
-      if (added.response?.status !== 404) {
-        throw new ScenarioFailure('binding an address: account/3pid/add did not answer 200', added);
-      }
+      return this.withPasswordAuth(account, this.addPath(), addCreds, headers);
     }
-    const legacy = await this.withPasswordAuth(account, `${prefix}/account/3pid`, { three_pid_creds: creds, bind: false }, headers);
-    if (legacy.response?.status !== 200) {
-      throw new ScenarioFailure('binding an address: neither account/3pid/add nor account/3pid answered 200', legacy);
-    }
+    return this.withPasswordAuth(account, this.addPath(), { three_pid_creds: creds, bind: false }, headers);
+  }
+
+  private addPath(): string {
+    const prefix = clientPrefix(this.hs.spec);
+    return atLeast(this.hs.spec, 'r0.6.0') ? `${prefix}/account/3pid/add` : `${prefix}/account/3pid`;
   }
 
   /** POSTs, and where the answer is a 401 with a UIA session, POSTs again with the password. */

@@ -84,7 +84,7 @@ export function inUseSessionUnusableScenario(endpoint: EndpointKey, kit: MediumK
       const requester = context.newIdentity();
       const attempt = registers
         ? await context.accounts.auth.register(kit.medium, creds, requester)
-        : await context.accounts.tryAddThreepid(await context.accounts.create(requester), creds);
+        : await context.accounts.tryAdd(await context.accounts.create(requester), creds);
       expectRefused(context, attempt, registers ? 'registering with the session' : 'adding the address with the session');
     },
   };

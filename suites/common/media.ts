@@ -2,7 +2,7 @@
 // table of its fields (input-table.ts), how a "send" is observed, what the identity
 // service says, and how an address gets bound. Everything else is shared, and the families
 // ask the kit rather than which medium it is.
-import type { Account } from '../../harness/target/accounts.js';
+import type { Account, ThreepidCreds } from '../../harness/target/accounts.js';
 import type { Medium } from '../../harness/model/endpoints.js';
 import { UnexpectedSendError, type IdentityMark } from '../../harness/fakes/identity/fake-identity-service.js';
 import { UnexpectedMailError } from '../../harness/fakes/mail/mail-sink.js';
@@ -84,6 +84,27 @@ export interface MediumKit {
   /** Rejects if a validation message for the identity is sent after the mark. */
   expectNoSend(context: Sends, identity: FreshIdentity, since: SendMark): Promise<void>;
   bind(context: Pick<ScenarioContext, 'accounts'>, identity: FreshIdentity): Promise<Account>;
+  /** A session of the account's in which the identity's address is validated, not yet added. */
+  validated(context: Pick<ScenarioContext, 'accounts'>, account: Account, identity: FreshIdentity): Promise<ThreepidCreds>;
+  /**
+   * The identity's address written other ways that the spec makes the same 3PID: `must`,
+   * by the 3PID definition itself (an email's domain is lower case; a phone number is its
+   * E.164 digits); `should`, by what implementations "are expected" to do (Unicode case
+   * folding of the whole email address).
+   */
+  otherForms(identity: FreshIdentity): { must: AddressForm[]; should: AddressForm[] };
+}
+
+/** One other way of writing an address. */
+export interface AddressForm {
+  /** How it differs, for observations: "the domain in upper case". */
+  label: string;
+  /** What replaces the address fields in the body. */
+  overrides: Record<string, unknown>;
+  /** The same, as an identity's fields: the identity then binds the address so spelled. */
+  spelling: Partial<Pick<FreshIdentity, 'email' | 'msisdn'>>;
+  /** ASCII only: a mail to it lands in the same mailbox as one to the canonical address. */
+  ascii: boolean;
 }
 
 export const EMAIL: MediumKit = {
@@ -133,7 +154,29 @@ export const EMAIL: MediumKit = {
     }
   },
   bind: ({ accounts }, identity) => accounts.withBoundEmail(identity),
+  validated: ({ accounts }, account, identity) => accounts.validatedEmail(account, identity),
+  otherForms(identity) {
+    const [local, domain] = splitEmail(identity.email);
+    const email = (address: string) => ({ overrides: { email: address }, spelling: { email: address } });
+    // "Strauß@Example.com must be considered to be strauss@example.com": where the local part
+    // has an "ss", its sharp-s spellings (ß, and the capital ẞ) name the same address.
+    const sharp = local.includes('ss')
+      ? [
+          { label: 'ß for ss in the local part', ...email(`${local.replace('ss', 'ß')}@${domain}`), ascii: false },
+          { label: 'all in upper case, with ẞ for SS', ...email(`${local.toUpperCase().replace('SS', 'ẞ')}@${domain.toUpperCase()}`), ascii: false },
+        ]
+      : [];
+    return {
+      must: [{ label: 'the domain in upper case', ...email(`${local}@${domain.toUpperCase()}`), ascii: true }],
+      should: [{ label: 'the local part in upper case', ...email(`${local.toUpperCase()}@${domain}`), ascii: true }, ...sharp],
+    };
+  },
 };
+
+function splitEmail(email: string): [string, string] {
+  const at = email.lastIndexOf('@');
+  return [email.slice(0, at), email.slice(at + 1)];
+}
 
 /**
  * Where the server delegates validation to the identity service, a "send" is the service
@@ -194,6 +237,39 @@ export const MSISDN: MediumKit = {
   waitForSend: (context, identity, since) => expectSent(context, 'msisdn', MSISDN.canonical(identity), since),
   expectNoSend: (context, identity, since) => expectNotSent(context, 'msisdn', MSISDN.canonical(identity), since),
   bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),
+  validated: ({ accounts }, account, identity) => accounts.validatedMsisdn(account, identity),
+  otherForms(identity) {
+    // The identity's number is national (07700 900xxx, GB): the same MSISDN written
+    // internationally with its '+', and with the spaces people type.
+    const national = identity.msisdn.phone_number;
+    const e164 = identity.msisdnCanonical;
+    const phone = (phoneNumber: string) => {
+      const msisdn = { ...identity.msisdn, phone_number: phoneNumber };
+      return { overrides: msisdn, spelling: { msisdn } };
+    };
+    return {
+      must: [
+        { label: "in international form, with '+'", ...phone(`+${e164.slice(0, 2)} ${e164.slice(2, 6)} ${e164.slice(6)}`), ascii: true },
+        { label: 'with spaces', ...phone(`${national.slice(0, 5)} ${national.slice(5)}`), ascii: true },
+      ],
+      should: [],
+    };
+  },
+};
+
+/**
+ * An identity to ask a kit which spellings it has (otherForms) while the catalogue is built,
+ * before any scenario runs; its email's local part has an "ss", so the sharp-s forms show.
+ */
+export const SPELLING_SAMPLE: FreshIdentity = {
+  clientSecret: 'sample',
+  email: 'sample.strasse@example.test',
+  deniedEmail: undefined,
+  msisdn: { country: 'GB', phone_number: '07700900000' },
+  msisdnCanonical: '447700900000',
+  deniedMsisdn: undefined,
+  localpart: 'sample',
+  password: 'sample',
 };
 
 /** A title that opens with the noun: "An email address …", "A phone number …". */

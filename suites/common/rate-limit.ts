@@ -62,8 +62,7 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);
         if (refused.response?.status !== 429) {
-          context.observe(`refused with ${refused.response?.status}, not 429: the Retry-After rule does not apply`);
-          return;
+          return context.notApplicable(`refused with ${refused.response?.status}, not 429: the Retry-After rule is for 429 answers`);
         }
         context.must.match(refused, header('Retry-After', /^(\d+|[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)$/));
         const body = refused.response?.body ?? '';

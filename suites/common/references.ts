@@ -60,5 +60,13 @@ export const REF = {
   registerWithThreepid: (medium: Medium) =>
     noted(cs(`POST ${clientPrefix(READ_IN)}/register`, 'User-Interactive Authentication API', medium === 'email' ? 'Email-based (identity / homeserver)' : 'Phone number/MSISDN-based (identity / homeserver)'), 'threepid_creds'),
   passwordChange: noted(cs(`POST ${clientPrefix(READ_IN)}/account/password`), 'user-interactive auth by m.login.email.identity / m.login.msisdn'),
+  /** Appendices, "3PID Types": the canonical address of each medium. */
+  threepidTypes: (medium: Medium) => ref(READ_IN, 'Appendices', '3PID Types', medium === 'email' ? 'E-Mail' : 'PSTN Phone numbers'),
+  threepidList: cs(`GET ${clientPrefix(READ_IN)}/account/3pid`, '200 response, Third-party identifier'),
+  threepidAddOnly: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add`),
+  submitUrl: cs('RequestTokenResponse: submit_url'),
+  validationTokenFormat: identityService('Establishing associations', 'Format of a validation token'),
+  identitySubmitToken: (medium: Medium) => identityService(`POST /_matrix/identity/v2/validate/${medium}/submitToken`),
+  identitySubmitTokenLink: (medium: Medium) => noted(identityService(`GET /_matrix/identity/v2/validate/${medium}/submitToken`), '3XX response'),
   threepidAdd: cs(`POST ${clientPrefix(READ_IN)}/account/3pid/add and GET ${clientPrefix(READ_IN)}/account/3pid`),
 } as const;

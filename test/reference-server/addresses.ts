@@ -11,9 +11,16 @@ const LABEL = '[A-Za-z0-9\\u0080-\\uffff](?:[A-Za-z0-9\\u0080-\\uffff-]*[A-Za-z0
 const EMAIL = new RegExp(`^${ATOM}(?:\\.${ATOM})*@${LABEL}(?:\\.${LABEL})*$`);
 const MAX_EMAIL_LENGTH = 254;
 
-/** The address lower-cased, or undefined when it is not an email address. */
-export function canonicalEmail(email: string): string | undefined {
-  return email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email) ? email.toLowerCase() : undefined;
+/**
+ * The address case-folded, or undefined when it is not an email address. The appendix has the
+ * domain lower-cased and the whole address Unicode case-folded ("Strauß@Example.com must be
+ * considered to be strauss@example.com"). Lower, upper, lower again comes close to full case
+ * folding: ß → SS → ss, ẞ → ß → SS → ss, ς → Σ → σ. `caseSensitive` (fault
+ * `case-sensitive-addresses`) keeps the address as written.
+ */
+export function canonicalEmail(email: string, caseSensitive = false): string | undefined {
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) return undefined;
+  return caseSensitive ? email : email.toLowerCase().toUpperCase().toLowerCase();
 }
 
 /** Fault `email-other-text-allowed`: the address inside `Name <address>`, `<address>` or `mailto:address`. */
@@ -40,10 +47,12 @@ const PHONE_PUNCTUATION = /[\s().\-/]/g;
  * The E.164 digits without `+` (`GB`, `07700 900123` → `447700900123`; `+1 202…` → `1202…`),
  * or undefined when the number is not one. A national number loses one leading trunk `0`
  * and gains the country's calling code; countries outside the small table above can only be
- * given numbers in `+` form.
+ * given numbers in `+` form. `asTyped` (fault `msisdn-as-typed`) keeps the digits as written.
  */
-export function canonicalMsisdn(country: string, phoneNumber: string): string | undefined {
+export function canonicalMsisdn(country: string, phoneNumber: string, asTyped = false): string | undefined {
   const compact = phoneNumber.replace(PHONE_PUNCTUATION, '');
+  // Fault `msisdn-as-typed`: the digits as written, national or not, are the address.
+  if (asTyped) return /^\+?\d{5,15}$/.test(compact) ? compact.replace('+', '') : undefined;
   const international = compact.startsWith('+');
   const digits = international ? compact.slice(1) : compact;
   if (!/^\d+$/.test(digits)) return undefined;

@@ -13,6 +13,8 @@ export const FAULTS = {
   'same-attempt-refused': 'an email requestToken repeating a send_attempt already seen answers 400 M_INVALID_PARAM',
   'same-attempt-resends': 'the same send_attempt again sends another message (the identity service is given a higher one)',
   'higher-attempt-no-resend': 'a higher send_attempt answers 200 but sends no new message (the identity service is given the first one)',
+  'lower-attempt-resends': 'a lower send_attempt than the last one sends another message (the identity service is given a higher one)',
+  'send-attempt-unscoped': "send_attempt is compared with the medium's latest session, whatever its address and client_secret: a first request for a new pair sends nothing",
   // Addresses the server refuses, binds, or does not know
   'denied-allowed': 'denied addresses get the normal 200 flow',
   'denied-wrong-errcode': 'denied addresses answer 403 M_FORBIDDEN instead of M_THREEPID_DENIED',
@@ -30,6 +32,18 @@ export const FAULTS = {
   'old-password-kept': 'a password change adds the new password and keeps the old one working',
   'register-stage-refused': 'POST /register refuses a validated 3PID stage with 401 M_UNAUTHORIZED, as if it were not validated',
   'login-unknown-threepid-400': 'POST /login by a 3PID no account has answers 400 M_UNKNOWN instead of 403',
+  'add-steals-bound-address': "POST /account/3pid/add moves an address already added to another user's account to the caller's",
+  // Canonical addresses (appendix "3PID Types") and GET /account/3pid
+  'case-sensitive-addresses': 'email addresses are compared, stored and listed as written: no lower-casing, no case folding',
+  'msisdn-as-typed': "phone numbers are compared, stored and listed as their digits as written (07700900123 is not 447700900123)",
+  'msisdn-listed-with-plus': "GET /account/3pid lists phone numbers with a leading '+'",
+  'threepids-without-timestamps': 'GET /account/3pid lists medium and address only, without validated_at and added_at',
+  // Completing validation: submit_url and the mailed link
+  'submit-url-refuses-token': 'the submit_url answers 400 M_TOKEN_INCORRECT even to the right token',
+  'submit-url-redirects': 'the submit_url answers the right token with a 302 to the request\'s next_link instead of {"success": true}',
+  'submit-url-wrong-token-200': 'the submit_url answers 200 {"success": true} to any token, and validates the session',
+  'token-too-long': 'the mailed validation link carries a token of 256 characters (which no longer validates the session)',
+  'next-link-ignored': 'the mailed validation link answers 200 with a page, never redirecting to next_link',
   // Bad input to the requestToken endpoints (body, parameters, addresses)
   'bad-input-500': 'every bad-input case of a requestToken answers 500 M_UNKNOWN',
   'bad-input-accepted': 'every bad-input case of a requestToken answers 200 with a sid (nothing is sent)',

@@ -19,6 +19,8 @@ export function tokenRequestChecks(has: Has): TokenRequestChecks {
     emailUnchecked: has('email-unchecked'),
     emailOtherTextAllowed: has('email-other-text-allowed'),
     nextLinkUnchecked: has('next-link-unchecked'),
+    caseSensitive: has('case-sensitive-addresses'),
+    msisdnAsTyped: has('msisdn-as-typed'),
   };
 }
 

@@ -259,6 +259,62 @@ describe('email requestTokens', () => {
   });
 });
 
+describe('canonical addresses and completing validation', () => {
+  test('emails are case-folded (Strauß@Example.com is strauss@example.com) and msisdns are E.164 digits, in lookups and listings', async () => {
+    const id = { ...fresh(), email: `m3c-${Date.now()}.strasse@example.test` };
+    const account = await main.accounts.withBoundEmail(id);
+    for (const email of [id.email.toUpperCase(), id.email.replace('ss', 'ß'), id.email.toUpperCase().replace('SS', 'ẞ')]) {
+      expectError(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other', email })), 400, 'M_THREEPID_IN_USE');
+    }
+    const phone = fresh();
+    const phoneAccount = await main.accounts.withBoundMsisdn({ ...phone, msisdn: { country: 'GB', phone_number: `+${phone.msisdnCanonical}` } });
+    expectError(await main.hs.requestToken('3pid-msisdn', msisdnBody(phone, { client_secret: 'other' })), 400, 'M_THREEPID_IN_USE');
+    expect(await main.accounts.threepids(phoneAccount)).toEqual([{ medium: 'msisdn', address: phone.msisdnCanonical, validated_at: expect.any(Number), added_at: expect.any(Number) }]);
+    expect((await main.accounts.threepids(account)).map((t) => t.address)).toEqual([id.email]);
+  });
+
+  test('a lower send_attempt sends nothing; another client_secret for the address is a new session that mails', async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })));
+    const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 1 })));
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: first.receivedAt });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { client_secret: `${id.clientSecret}.other` })));
+    await mail.waitFor(id.email, { timeoutMs: 2_000, after: first.receivedAt });
+  });
+
+  test('the email 200 carries a submit_url: a wrong token answers 400 M_TOKEN_INCORRECT, the mailed one {"success": true}', async () => {
+    const id = fresh();
+    const answer = json(await main.hs.requestToken('register-email', emailBody(id)));
+    expect(answer['submit_url']).toBe(`${main.server.url}/_matrix/client/v3/reference/submit_token`);
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const submit = (token: string) => main.hs.http.post(String(answer['submit_url']), { sid: answer['sid'], client_secret: id.clientSecret, token });
+    expectError(await submit(`${received.token}x`), 400, 'M_TOKEN_INCORRECT');
+    const right = await submit(received.token!);
+    expect(right.response?.status).toBe(200);
+    expect(json(right)).toEqual({ success: true });
+  });
+
+  test('with a next_link, the followed link redirects there (302 Location)', async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { next_link: 'https://client.example.test/next?x=1' })));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const followed = await main.hs.http.get(received.validationLink!);
+    expect(followed.response?.status).toBe(302);
+    expect(followed.response?.headers['location']).toBe('https://client.example.test/next?x=1');
+  });
+
+  test("/account/3pid/add refuses an address already added to another user's account", async () => {
+    const id = fresh();
+    const first = await main.accounts.create(id);
+    const second = await main.accounts.create({ ...fresh(), email: id.email });
+    const firstSession = await main.accounts.validatedEmail(first, id);
+    const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
+    await main.accounts.add(first, firstSession);
+    expectError(await main.accounts.tryAdd(second, secondSession), 400, 'M_THREEPID_IN_USE');
+  });
+});
+
 describe('msisdn requestTokens', () => {
   test.each(['register-msisdn', '3pid-msisdn'] as const)('%s relays to the IS and answers its sid with a submit_url', async (endpoint) => {
     const id = fresh();
@@ -667,7 +723,7 @@ describe('password reset, registration and login', () => {
     expect(followed).toEqual([]);
     expect(mail.mailbox(id.email).length).toBe(mailsBefore + 1);
     expectError(await privacy.accounts.auth.register('email', creds, fresh()), 401, 'M_UNAUTHORIZED');
-    expectError(await privacy.accounts.tryAddThreepid(await privacy.accounts.create(fresh()), creds), 400, 'M_THREEPID_AUTH_FAILED');
+    expectError(await privacy.accounts.tryAdd(await privacy.accounts.create(fresh()), creds), 400, 'M_THREEPID_AUTH_FAILED');
   });
 
   test('registration with a validated session creates the user and binds the address', async () => {
@@ -797,7 +853,7 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     const answer = await main.hs.requestToken('3pid-email', emailBody(id, { client_secret: clientSecret }));
     await main.accounts.validation.complete({ medium: 'email', address: id.email, clientSecret, answer, mailsBefore }, 'validating');
     const taker = await main.accounts.create(fresh());
-    expect(status(await main.accounts.tryAddThreepid(taker, { sid: expectSuccess(answer), client_secret: clientSecret }))).toBe(200);
+    expect(status(await main.accounts.tryAdd(taker, { sid: expectSuccess(answer), client_secret: clientSecret }))).toBe(200);
   },
   'not-found-resets': async () => {
     const id = fresh();
@@ -830,6 +886,90 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
   'login-unknown-threepid-400': async () => {
     const exchange = await main.http.post('/_matrix/client/v3/login', { type: 'm.login.password', identifier: { type: 'm.id.thirdparty', medium: 'msisdn', address: '447700900001' }, password: 'x' });
     expectError(exchange, 400, 'M_UNKNOWN');
+  },
+  'add-steals-bound-address': async () => {
+    const id = fresh();
+    const first = await main.accounts.create(id);
+    const second = await main.accounts.create({ ...fresh(), email: id.email });
+    const firstSession = await main.accounts.validatedEmail(first, id);
+    const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
+    await main.accounts.add(first, firstSession);
+    await main.accounts.add(second, secondSession);
+    expect((await main.accounts.threepids(second)).map((t) => t.address)).toEqual([id.email]);
+  },
+  'case-sensitive-addresses': async () => {
+    const id = fresh();
+    await main.accounts.withBoundEmail(id);
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other', email: id.email.toUpperCase() })));
+  },
+  'msisdn-as-typed': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundMsisdn(id);
+    expect((await main.accounts.threepids(account)).map((t) => t.address)).toEqual([id.msisdn.phone_number]);
+  },
+  'msisdn-listed-with-plus': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundMsisdn(id);
+    expect((await main.accounts.threepids(account)).map((t) => t.address)).toEqual([`+${id.msisdnCanonical}`]);
+  },
+  'threepids-without-timestamps': async () => {
+    const id = fresh();
+    const account = await main.accounts.withBoundEmail(id);
+    expect(await main.accounts.threepids(account)).toEqual([{ medium: 'email', address: id.email }]);
+  },
+  'lower-attempt-resends': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 2 })));
+    const first = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { send_attempt: 1 })));
+    await mail.waitFor(id.email, { timeoutMs: 2_000, after: first.receivedAt });
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 2 })));
+    expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 1 })));
+    expect(relayed(id).map((body) => body['send_attempt'])).toEqual([2, 3]);
+  },
+  'send-attempt-unscoped': async () => {
+    // Another pair's session at attempt 1 already exists (earlier tests made some): a first request for a new pair sends nothing.
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(fresh())));
+    const id = fresh();
+    const since = Date.now();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    await mail.expectQuiet(id.email, { forMs: QUIET_MS, after: since });
+  },
+  'submit-url-refuses-token': async () => {
+    const id = fresh();
+    const exchange = await main.hs.requestToken('register-email', emailBody(id));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const body = json(exchange);
+    const submitted = await main.hs.http.post(String(body['submit_url']), { sid: body['sid'], client_secret: id.clientSecret, token: received.token });
+    expectError(submitted, 400, 'M_TOKEN_INCORRECT');
+  },
+  'submit-url-redirects': async () => {
+    const id = fresh();
+    const exchange = await main.hs.requestToken('register-email', emailBody(id, { next_link: 'https://client.example.test/next' }));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    const body = json(exchange);
+    const submitted = await main.hs.http.post(String(body['submit_url']), { sid: body['sid'], client_secret: id.clientSecret, token: received.token });
+    expect(submitted.response?.status).toBe(302);
+    expect(submitted.response?.headers['location']).toBe('https://client.example.test/next');
+  },
+  'submit-url-wrong-token-200': async () => {
+    const id = fresh();
+    const exchange = await main.hs.requestToken('register-msisdn', msisdnBody(id));
+    const body = json(exchange);
+    const submitted = await main.hs.http.post(String(body['submit_url']), { sid: body['sid'], client_secret: id.clientSecret, token: 'wrong' });
+    expect(submitted.response?.status).toBe(200);
+    expect(json(submitted)).toEqual({ success: true });
+  },
+  'token-too-long': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id)));
+    expect((await mail.waitFor(id.email, { timeoutMs: 2_000 })).token).toHaveLength(256);
+  },
+  'next-link-ignored': async () => {
+    const id = fresh();
+    expectSuccess(await main.hs.requestToken('register-email', emailBody(id, { next_link: 'https://client.example.test/next' })));
+    const received = await mail.waitFor(id.email, { timeoutMs: 2_000 });
+    expect((await main.hs.http.get(received.validationLink!)).response?.status).toBe(200);
   },
   'medium-not-supported-wrong': async () => {
     expectError(await noEmail.hs.requestToken('3pid-email', emailBody(fresh())), 400, 'M_UNKNOWN');

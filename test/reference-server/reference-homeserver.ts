@@ -7,7 +7,10 @@
 //   hs.setFaults(['denied-allowed']);
 //   await hs.stop();
 //
-// Email: the server mails a link to itself (GET /_matrix/client/v3/reference/submit_token).
+// Email: the server mails a link to itself (GET /_matrix/client/v3/reference/submit_token),
+// which redirects to the request's next_link once it has validated the session; the 200 also
+// carries that path as submit_url, where a POST of {sid, client_secret, token} validates it.
+// Addresses are canonical (addresses.ts): emails case-folded, phone numbers E.164 digits.
 // Or, with `emailVia: 'id-server'`, the r0.4.0 spec's proxy as Dendrite implements it: the
 // request must name a trusted identity server in id_server; the server POSTs to its v1
 // validate/email/requestToken over HTTPS (form-encoded) and answers its sid; the identity
@@ -155,6 +158,7 @@ export class ReferenceHomeserver {
       { method: 'POST', paths: client('/register'),         handle: (request) => this.threepidAuth.register(request.body) },
       { method: 'POST', paths: client('/login'),            handle: (request) => this.threepidAuth.login(request.body) },
       { method: 'GET',  paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailToken(request) },
+      { method: 'POST', paths: [EMAIL_SUBMIT_PATH],          handle: (request) => this.submitEmailTokenPost(request) },
       { method: 'POST', paths: [MSISDN_SUBMIT_PATH],         handle: (request) => this.submitMsisdnToken(request) },
       { method: 'GET',  paths: [ADMIN_REGISTER_PATH],        handle: () => jsonReply({ nonce: this.accounts.issueNonce() }) },
       { method: 'POST', paths: [ADMIN_REGISTER_PATH],        handle: (request) => jsonReply(this.accounts.registerWithSharedSecret(Fields.of(request.body))) },
@@ -388,17 +392,23 @@ export class ReferenceHomeserver {
 
   /** send_attempt: a new session mails; a higher attempt mails again; the same one does not. */
   private async startEmailValidation(token: TokenRequest): Promise<Reply> {
-    let session = this.sessions.find('email', token.address, token.clientSecret);
+    let session = this.attemptSession(token);
     let mail: boolean;
-    if (session === undefined || session.decoy) {
+    if (session !== undefined && session !== this.sessions.find('email', token.address, token.clientSecret)) {
+      // Fault send-attempt-unscoped: another pair's session decides, and a first request sends nothing.
+      if (token.sendAttempt > session.sendAttempt) session.sendAttempt = token.sendAttempt;
+      else return this.tokenSuccess('email', this.sessions.create(token).sid);
+      mail = true;
+      session = this.sessions.create(token);
+    } else if (session === undefined || session.decoy) {
       session = this.sessions.create(token);
       mail = true;
     } else if (token.sendAttempt > session.sendAttempt) {
       session.sendAttempt = token.sendAttempt;
       mail = !this.has('higher-attempt-no-resend');
     } else {
-      if (this.has('same-attempt-refused')) throw new MatrixError(400, 'M_INVALID_PARAM', 'send_attempt was seen before');
-      mail = this.has('same-attempt-resends');
+      if (this.has('same-attempt-refused') && token.sendAttempt === session.sendAttempt) throw new MatrixError(400, 'M_INVALID_PARAM', 'send_attempt was seen before');
+      mail = token.sendAttempt === session.sendAttempt ? this.has('same-attempt-resends') : this.has('lower-attempt-resends');
     }
     if (mail && !this.has('nothing-sent')) {
       await this.mail(this.has('mail-no-link') ? linklessValidationMail(session.address, session.token) : validationMail(session.address, this.linkFor(session)));
@@ -411,7 +421,7 @@ export class ReferenceHomeserver {
    * it: the delegate, or (fault `id-server-followed`) the id_server the request names.
    */
   private async startMsisdnValidation(token: TokenRequest, idServer?: string): Promise<Reply> {
-    if (this.has('nothing-sent')) return this.unsentSession(token);
+    if (this.has('nothing-sent') || this.unscopedRetry(token)) return this.unsentSession(token);
     const call = (request: IdentityCall) => (idServer === undefined ? this.callDelegate(request) : this.callIdServer(idServer, request));
     const answer = await call({
       method: 'POST',
@@ -435,7 +445,8 @@ export class ReferenceHomeserver {
   private forwardedAttempt(token: TokenRequest): number {
     const session = this.sessions.find(token.medium, token.address, token.clientSecret);
     if (session === undefined) return token.sendAttempt;
-    if (this.has('same-attempt-resends') && token.sendAttempt <= session.sendAttempt) return session.sendAttempt + 1;
+    if (this.has('same-attempt-resends') && token.sendAttempt === session.sendAttempt) return session.sendAttempt + 1;
+    if (this.has('lower-attempt-resends') && token.sendAttempt < session.sendAttempt) return session.sendAttempt + 1;
     if (this.has('higher-attempt-no-resend')) return session.sendAttempt;
     return token.sendAttempt;
   }
@@ -450,7 +461,7 @@ export class ReferenceHomeserver {
    * send_attempt and its mail; every request goes to it, form-encoded as Dendrite sends it.
    */
   private async startEmailProxy(token: TokenRequest, idServer: string, access: IdentityAccess): Promise<Reply> {
-    if (this.has('nothing-sent')) return this.unsentSession(token);
+    if (this.has('nothing-sent') || this.unscopedRetry(token)) return this.unsentSession(token);
     const body = {
       client_secret: this.forwardedSecret(token),
       email: token.email,
@@ -465,6 +476,19 @@ export class ReferenceHomeserver {
       ...accessOf(access),
     });
     return this.relayedSession(token, answer, idServer, access);
+  }
+
+  /** The session a request's send_attempt is compared with: its own pair's, or under fault `send-attempt-unscoped` the medium's latest. */
+  private attemptSession(token: TokenRequest): ValidationSession | undefined {
+    const own = this.sessions.find(token.medium, token.address, token.clientSecret);
+    if (!this.has('send-attempt-unscoped')) return own;
+    return this.sessions.findUnscoped(token.medium) ?? own;
+  }
+
+  /** Fault `send-attempt-unscoped` where the identity service would send: a new pair no higher than the latest is not asked of it. */
+  private unscopedRetry(token: TokenRequest): boolean {
+    const session = this.attemptSession(token);
+    return session !== undefined && session !== this.sessions.find(token.medium, token.address, token.clientSecret) && token.sendAttempt <= session.sendAttempt;
   }
 
   /** Fault `nothing-sent` where the identity service would send: a session of the server's own, never asked of it. */
@@ -502,12 +526,15 @@ export class ReferenceHomeserver {
     if (this.has('success-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
     const body: Record<string, unknown> = { sid: this.has('success-bad-sid') ? `${sid} /!` : sid };
     if (medium === 'msisdn') body['submit_url'] = this.url + MSISDN_SUBMIT_PATH;
+    // Email the server validates itself takes the mailed token at a submit_url too (proxied email is the identity server's).
+    else if (this.options.emailVia !== 'id-server') body['submit_url'] = this.url + EMAIL_SUBMIT_PATH;
     if (this.has('success-bad-submit-url')) body['submit_url'] = 'not a uri';
     return { status: 200, body, ...(this.has('success-no-json-content-type') && { contentType: 'text/plain' }) };
   }
 
   private linkFor(session: ValidationSession): string {
-    const query = new URLSearchParams({ token: session.token, client_secret: session.clientSecret, sid: session.sid });
+    const token = this.has('token-too-long') ? session.token.padEnd(256, 'x') : session.token;
+    const query = new URLSearchParams({ token, client_secret: session.clientSecret, sid: session.sid });
     return `${this.url}${EMAIL_SUBMIT_PATH}?${query}`;
   }
 
@@ -558,7 +585,29 @@ export class ReferenceHomeserver {
       return htmlReply(400, 'This validation link is not valid.');
     }
     session.validated = true;
+    // "The user must be redirected to the URL provided by the next_link parameter."
+    if (session.nextLink !== undefined && !this.has('next-link-ignored')) return { status: 302, body: '', contentType: 'text/plain', headers: { location: session.nextLink } };
     return htmlReply(200, 'Your email address has been validated. You may now return to your client.');
+  }
+
+  /** The email submit_url: the mailed token as the identity service's POST submitToken takes it. */
+  private submitEmailTokenPost(request: Incoming): Reply {
+    const fields = Fields.of(request.body).require('sid', 'client_secret', 'token');
+    const [sid, clientSecret, token] = [fields.string('sid'), fields.string('client_secret'), fields.string('token')];
+    this.liveSecrets.add(token);
+    const session = this.sessions.open(sid, clientSecret);
+    if (session === undefined || session.medium !== 'email') throw new MatrixError(400, 'M_INVALID_PARAM', 'No validation session matches that sid and client_secret');
+    return this.submitted(session, !session.decoy && session.token === token);
+  }
+
+  /** The submit_url's answer, right token or wrong, as the submitToken faults bend it. */
+  private submitted(session: ValidationSession | undefined, right: boolean): Reply {
+    if (right && this.has('submit-url-refuses-token')) throw new MatrixError(400, 'M_TOKEN_INCORRECT', 'The token is incorrect');
+    if (!right && !this.has('submit-url-wrong-token-200')) throw new MatrixError(400, 'M_TOKEN_INCORRECT', 'The token is incorrect');
+    if (session !== undefined && !session.decoy) session.validated = true;
+    // next_link "is ignored when submitting 3PID validation information through a POST request".
+    if (session?.nextLink !== undefined && this.has('submit-url-redirects')) return { status: 302, body: '', contentType: 'text/plain', headers: { location: session.nextLink } };
+    return jsonReply({ success: true });
   }
 
   /** The msisdn submit_url: `{sid, client_secret, token}`, checked by the identity service. */
@@ -568,16 +617,23 @@ export class ReferenceHomeserver {
     const clientSecret = fields.string('client_secret');
     const token = fields.string('token');
     this.liveSecrets.add(token);
-    const answer = await this.callDelegate({
-      method: 'POST',
-      path: '/validate/msisdn/submitToken',
-      encoding: 'json',
-      body: { sid, client_secret: clientSecret, token },
-    });
-    const success = answer['success'] === true;
     const session = this.sessions.open(sid, clientSecret);
-    if (success && session !== undefined && !session.decoy) session.validated = true;
-    return jsonReply({ success });
+    let success: boolean;
+    try {
+      const answer = await this.callDelegate({
+        method: 'POST',
+        path: '/validate/msisdn/submitToken',
+        encoding: 'json',
+        body: { sid, client_secret: clientSecret, token },
+      });
+      success = answer['success'] === true;
+    } catch (error) {
+      // The identity service's refusal of the token is the answer's, unless a fault bends it.
+      if (!(error instanceof RelayError && error.errcode === 'M_TOKEN_INCORRECT' && this.has('submit-url-wrong-token-200'))) throw error;
+      success = false;
+    }
+    if (!success && !this.has('submit-url-wrong-token-200')) return jsonReply({ success });
+    return this.submitted(session, success);
   }
 
   /**
@@ -612,8 +668,10 @@ export class ReferenceHomeserver {
       throw new MatrixError(400, 'M_THREEPID_AUTH_FAILED', 'This third-party identifier has not been validated');
     }
     const owner = this.accounts.ownerOf(session.medium, address);
-    // Fault `in-use-validates`: an address bound to another account is taken from it.
-    if (owner !== undefined && owner !== userId && !this.has('in-use-validates')) throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+    // Faults `in-use-validates` and `add-steals-bound-address`: an address bound to another account is taken from it.
+    if (owner !== undefined && owner !== userId && !this.has('in-use-validates') && !this.has('add-steals-bound-address')) {
+      throw new MatrixError(400, 'M_THREEPID_IN_USE', 'Third-party identifier already in use');
+    }
     if (!this.has('add-binds-nothing')) this.accounts.bind(userId, session.medium, address);
     return jsonReply({});
   }
@@ -649,7 +707,12 @@ export class ReferenceHomeserver {
   }
 
   private listThreepids(request: Incoming): Reply {
-    return jsonReply({ threepids: this.accounts.threepidsOf(this.accounts.authenticate(request.headers.authorization)) });
+    const threepids = this.accounts.threepidsOf(this.accounts.authenticate(request.headers.authorization)).map((threepid) => ({
+      ...threepid,
+      ...(threepid.medium === 'msisdn' && this.has('msisdn-listed-with-plus') && { address: `+${threepid.address}` }),
+    }));
+    if (this.has('threepids-without-timestamps')) return jsonReply({ threepids: threepids.map(({ medium, address }) => ({ medium, address })) });
+    return jsonReply({ threepids });
   }
 }
 

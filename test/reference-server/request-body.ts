@@ -70,7 +70,7 @@ export interface TokenRequest {
   clientSecret: string;
   sendAttempt: number;
   nextLink: string | undefined;
-  /** Canonical: the email lower-cased, or the msisdn's E.164 digits. */
+  /** Canonical: the email case-folded, or the msisdn's E.164 digits. */
   address: string;
   /** The identity server the client names (`id_server`), if it names one. */
   idServer?: string;
@@ -91,6 +91,10 @@ export interface TokenRequestChecks {
   emailOtherTextAllowed?: boolean;
   /** Take any string as next_link (fault `next-link-unchecked`). */
   nextLinkUnchecked?: boolean;
+  /** Compare email addresses as written (fault `case-sensitive-addresses`). */
+  caseSensitive?: boolean;
+  /** Take a phone number's digits as written (fault `msisdn-as-typed`). */
+  msisdnAsTyped?: boolean;
 }
 
 export function parseTokenRequest(medium: Medium, raw: string, checks: TokenRequestChecks = {}): TokenRequest {
@@ -119,14 +123,14 @@ export function parseTokenRequest(medium: Medium, raw: string, checks: TokenRequ
 
   if (medium === 'email') {
     const email = fields.string('email');
-    const address = canonicalEmail(checks.emailOtherTextAllowed ? withoutOtherText(email) : email) ?? (checks.emailUnchecked ? email : undefined);
+    const address = canonicalEmail(checks.emailOtherTextAllowed ? withoutOtherText(email) : email, checks.caseSensitive) ?? (checks.emailUnchecked ? email : undefined);
     if (address === undefined) throw new BadInput('M_INVALID_PARAM', 'email is not an email address');
     return { ...common, address, email };
   }
   const country = fields.string('country');
   const phoneNumber = fields.string('phone_number');
   if (!COUNTRY.test(country)) throw new BadInput('M_INVALID_PARAM', 'country must be an ISO 3166-1 alpha-2 code');
-  const address = canonicalMsisdn(country, phoneNumber);
+  const address = canonicalMsisdn(country, phoneNumber, checks.msisdnAsTyped);
   if (address === undefined) throw new BadInput('M_INVALID_PARAM', 'phone_number is not a phone number');
   return { ...common, address, phoneNumber, country };
 }

@@ -16,6 +16,8 @@ export interface ValidationSession {
   validated: boolean;
   /** Started to hide that an address is (or is not) bound: it can never be validated. */
   readonly decoy: boolean;
+  /** Where the validation link sends the user once it has validated the session. */
+  readonly nextLink?: string;
   /**
    * For email proxied to an identity server (`emailVia: 'id-server'`): the `id_server` that
    * owns the session, its token and its validation; /account/3pid/add asks it.
@@ -28,6 +30,7 @@ export interface ValidationSession {
 export type IdentityAccess = { api: 'v1' } | { api: 'v2'; accessToken: string };
 
 export type NewSession = Pick<ValidationSession, 'medium' | 'address' | 'clientSecret' | 'sendAttempt'> & {
+  nextLink?: string | undefined;
   /** The identity service's sid, where it owns the session; a fresh one otherwise. */
   sid?: string;
   decoy?: boolean;
@@ -43,12 +46,21 @@ export function newSid(): string {
 export class Sessions {
   private readonly byScope = new Map<string, ValidationSession>();
   private readonly bySid = new Map<string, ValidationSession>();
+  private readonly latest = new Map<Medium, ValidationSession>();
 
   /** `seen` is told every validation token made, for the tests that look for them in reports. */
   constructor(private readonly seen: Set<string> = new Set()) {}
 
   find(medium: Medium, address: string, clientSecret: string): ValidationSession | undefined {
     return this.byScope.get(scope(medium, address, clientSecret));
+  }
+
+  /**
+   * Fault `send-attempt-unscoped`: the session send_attempt is compared with is the medium's
+   * latest, whatever its address and client_secret.
+   */
+  findUnscoped(medium: Medium): ValidationSession | undefined {
+    return this.latest.get(medium);
   }
 
   /** Starts a session, replacing any in the same scope. */
@@ -64,7 +76,9 @@ export class Sessions {
       decoy: request.decoy ?? false,
       ...(request.identityServer !== undefined && { identityServer: request.identityServer }),
       ...(request.identityAccess !== undefined && { identityAccess: request.identityAccess }),
+      ...(request.nextLink !== undefined && { nextLink: request.nextLink }),
     };
+    this.latest.set(session.medium, session);
     this.byScope.set(scope(session.medium, session.address, session.clientSecret), session);
     this.bySid.set(session.sid, session);
     this.seen.add(session.token);

@@ -1,0 +1,184 @@
+// An address is one 3PID however it is written (appendix "3PID Types"): an email's domain is
+// lower case and the whole address Unicode case-folded ("Strauß@Example.com must be
+// considered to be strauss@example.com"); a phone number is its E.164 digits, without '+'.
+// So another spelling of a bound address is that bound address, to every endpoint.
+import type { EndpointKey } from '../../harness/model/endpoints.js';
+import { jsonOf } from '../../harness/http/exchange.js';
+import type { CapturedMail } from '../../harness/fakes/mail/captured-mail.js';
+import type { FreshIdentity } from '../../harness/model/identities.js';
+import { matrixError, requestTokenSuccess, type Matcher } from '../../harness/model/matchers.js';
+import type { FamilyScenario, Level, ScenarioDraft } from '../../harness/model/scenario.js';
+import { family } from '../../harness/model/scenario.js';
+import { refs } from '../../harness/model/spec-refs.js';
+import type { SpecVersion } from '../../harness/model/spec-versions.js';
+import type { ScenarioContext } from '../../harness/runner/context.js';
+import { capitalised, QUIET_WINDOW_MS, SPELLING_SAMPLE, type AddressForm, type MediumKit } from './media.js';
+import { endpointRef, REF } from './references.js';
+
+/** The two strengths of "the same address", as the appendix words them. `what` follows "written" in titles. */
+interface Strength {
+  suffix: string;
+  level: Level;
+  since: SpecVersion;
+  says: string;
+  forms: (kit: MediumKit, identity: FreshIdentity) => AddressForm[];
+  what: (kit: MediumKit) => string;
+  /** The statement the spelling rests on (spec/statements.yaml). */
+  statement: (kit: MediumKit) => string;
+}
+
+const STRENGTHS: readonly Strength[] = [
+  {
+    suffix: 'other-form',
+    level: 'must',
+    since: 'r0.4.0',
+    says: 'This must be a canonical form of the identifier',
+    forms: (kit, identity) => kit.otherForms(identity).must,
+    what: (kit) => (kit.medium === 'email' ? 'with its domain in upper case' : "internationally with '+', or with spaces"),
+    statement: (kit) => (kit.medium === 'email' ? 'D1' : 'D4'),
+  },
+  {
+    // Case folding came in v1.1 (changelog: "some identifiers must be case folded prior to processing", MSC2265).
+    suffix: 'case-folded',
+    level: 'should',
+    since: 'v1.1',
+    says: 'implementations are expected to apply the unicode case-folding algorithm',
+    forms: (kit, identity) => kit.otherForms(identity).should,
+    what: () => 'with its local part in upper case, or with ß/ẞ for ss',
+    statement: () => 'D1b',
+  },
+];
+
+/** Where an email's local part has an "ss", so that its sharp-s spellings can be tried. */
+function foldable(context: Pick<ScenarioContext, 'identity' | 'mailbox' | 'is'>, kit: MediumKit): FreshIdentity {
+  if (kit.medium !== 'email') return context.identity;
+  const identity = { ...context.identity, email: context.identity.email.replace('@', '.strasse@') };
+  claimForms(context, kit, identity, []);
+  return identity;
+}
+
+/** The other spellings' mailboxes are the scenario's too: a server may write to one of them. */
+function claimForms(context: Pick<ScenarioContext, 'mailbox' | 'is'>, kit: MediumKit, identity: FreshIdentity, forms: readonly AddressForm[]): void {
+  if (kit.medium !== 'email') return;
+  const emails = [identity.email, ...forms.map((form) => String(form.overrides['email']))];
+  context.mailbox.claim(emails);
+  context.is.claim({ addresses: emails });
+}
+
+const IN_USE = {
+  '400 M_THREEPID_IN_USE': matrixError(400, 'M_THREEPID_IN_USE'),
+  '200, the owner is messaged instead (recommended)': requestTokenSuccess(),
+} as const satisfies Record<string, readonly Matcher[]>;
+
+export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpose: 'in-use' | 'password'): FamilyScenario[] {
+  const drafts = STRENGTHS.filter((strength) => strength.forms(kit, SPELLING_SAMPLE).length > 0).map(
+    (strength): ScenarioDraft => (purpose === 'in-use' ? inUseDraft(endpoint, kit, strength) : passwordDraft(endpoint, kit, strength)),
+  );
+  return family('canonical addresses', drafts);
+}
+
+/** Register and account/3pid: another spelling of a bound address answers as the bound address does. */
+function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
+  return {
+    name: `${strength.suffix}-in-use`,
+    title: `${capitalised(kit.aNoun)} already associated with an account, written ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
+    level: strength.level,
+    says: strength.says,
+    statements: [strength.statement(kit), 'B6'],
+    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, '400 response, M_THREEPID_IN_USE')),
+    since: strength.since,
+    needs: [kit.validates, kit.sendsObservable, 'accounts'],
+    failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-as-typed'],
+    async run(context) {
+      const identity = foldable(context, kit);
+      await kit.bind(context, identity);
+      const forms = strength.forms(kit, identity);
+      claimForms(context, kit, identity, forms);
+      const since = { ...kit.mark(context, identity), at: Date.now() };
+      const secret = (n: number) => `${identity.clientSecret}.form${n}`;
+      const bound = context.must.matchOneOf(await context.hs.requestToken(endpoint, kit.body({ ...identity, clientSecret: secret(0) })), IN_USE);
+      const asked: Asked = { sids: new Set(), clientSecrets: new Set() };
+      for (const [index, form] of forms.entries()) {
+        const answer = await context.hs.requestToken(endpoint, kit.body({ ...identity, clientSecret: secret(index + 1) }, form.overrides));
+        context.must.matchOneOf(answer, { [`${bound}, as for the address as bound (${form.label})`]: IN_USE[bound as keyof typeof IN_USE] });
+        asked.clientSecrets.add(secret(index + 1));
+        const sid = (jsonOf(answer) as { sid?: unknown } | undefined)?.sid;
+        if (typeof sid === 'string') asked.sids.add(sid);
+      }
+      // A 200 for the bound address is a decoy; for another spelling it must be one too, not a
+      // real session the server validates by message.
+      if (bound !== '400 M_THREEPID_IN_USE') await expectNoValidationSent(context, kit, identity, forms, since, asked);
+    },
+  };
+}
+
+/** account/password: another spelling of a bound address is that bound address: 200, and a message to it. */
+function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
+  return {
+    name: `${strength.suffix}-bound`,
+    title: `${capitalised(kit.aNoun)} associated with an account, written ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
+    level: strength.level,
+    says: strength.says,
+    statements: [strength.statement(kit), 'B11'],
+    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, 'description ("must check that the given address is associated with an account")')),
+    since: strength.since,
+    needs: [kit.validates, kit.sendsObservable, 'accounts'],
+    failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-as-typed'],
+    async run(context) {
+      const identity = foldable(context, kit);
+      await kit.bind(context, identity);
+      // A mail to a non-ASCII spelling would land in a mailbox of its own; those are left to register and 3pid.
+      const forms = strength.forms(kit, identity).filter((form) => form.ascii);
+      claimForms(context, kit, identity, forms);
+      for (const [index, form] of forms.entries()) {
+        const asked = { ...identity, clientSecret: `${identity.clientSecret}.form${index}` };
+        const since = kit.mark(context, asked);
+        context.must.match(await context.hs.requestToken(endpoint, kit.body(asked, form.overrides)), requestTokenSuccess());
+        await kit.waitForSend(context, asked, since);
+        context.observe(`${form.label}: 200, and a validation message went to the bound address`);
+      }
+    },
+  };
+}
+
+/** The sids answered and client_secrets sent for the other spellings. */
+interface Asked {
+  sids: Set<string>;
+  clientSecrets: Set<string>;
+}
+
+/**
+ * Nothing that would validate one of the other spellings' sessions went out since the mark:
+ * nothing sent through the identity service for the address, and no mail with a validation
+ * link naming one of their sids or client_secrets (or a bare token, which could be theirs).
+ * A notice to the owner is fine, even one linking to a password reset of its own. Waits out
+ * the quiet window first, for a server that sends after answering.
+ */
+async function expectNoValidationSent(
+  context: ScenarioContext,
+  kit: MediumKit,
+  identity: FreshIdentity,
+  forms: readonly AddressForm[],
+  since: ReturnType<MediumKit['mark']> & { at: number },
+  asked: Asked,
+): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
+  const viaIdentityService = context.is.sentTo(kit.medium, kit.canonical(identity), since.identityService);
+  if (viaIdentityService.length > 0) {
+    throw new Error(`the identity service was asked to send a validation token to ${kit.canonical(identity)}: another spelling of a bound address started a real session`);
+  }
+  if (kit.medium !== 'email' || context.profile.email.validation !== 'smtp') return;
+  const mailboxes = new Set([identity.email, ...forms.map((form) => String(form.overrides['email']))].map((a) => a.toLowerCase()));
+  const theirs = (mail: CapturedMail) =>
+    mail.validationLink !== undefined &&
+    ((mail.sid !== undefined && asked.sids.has(mail.sid)) ||
+      (mail.clientSecret !== undefined && asked.clientSecrets.has(mail.clientSecret)) ||
+      (mail.sid === undefined && mail.clientSecret === undefined));
+  for (const address of mailboxes) {
+    const linked = context.mailbox.mailbox(address).filter((mail) => mail.receivedAt >= since.at && theirs(mail));
+    if (linked.length > 0) {
+      throw new Error(`a validation link for another spelling's session was mailed to ${address} ("${linked[0]!.subject}"): another spelling of a bound address started a real session`);
+    }
+  }
+}
+
