@@ -1,6 +1,6 @@
 // A column's score: per level, the scenarios that passed of those that applied. Expected
 // failures are failures here; skipped scenarios did not apply and are not counted.
-import type { Level } from '../model/scenario.js';
+import { warnsOnly, type Level } from '../model/scenario.js';
 import type { ScenarioResult } from '../report/results.js';
 import { outcomeOf } from './outcome.js';
 
@@ -9,17 +9,19 @@ export interface LevelScore {
   applicable: number;
 }
 
-export type Score = Record<Level, LevelScore>;
+/** must, and should with may: the scenarios that fail a run, and those that only warn. */
+export type Score = Record<'must' | 'should', LevelScore>;
 
 export const LEVELS: readonly Level[] = ['must', 'should', 'may'];
 
 export function scoreOf(scenarios: readonly ScenarioResult[]): Score {
-  const score: Score = { must: { passed: 0, applicable: 0 }, should: { passed: 0, applicable: 0 }, may: { passed: 0, applicable: 0 } };
+  const score: Score = { must: { passed: 0, applicable: 0 }, should: { passed: 0, applicable: 0 } };
   for (const scenario of scenarios) {
     const outcome = outcomeOf(scenario.status);
     if (outcome === 'not-applicable') continue;
-    score[scenario.level].applicable++;
-    if (outcome === 'pass') score[scenario.level].passed++;
+    const level = warnsOnly(scenario.level) ? 'should' : 'must';
+    score[level].applicable++;
+    if (outcome === 'pass') score[level].passed++;
   }
   return score;
 }

@@ -46,8 +46,8 @@ describe('dashboard', () => {
     expect(JSON.parse(readFileSync(join(out, 'badges', 'synapse-1.163.2.json'), 'utf8'))).toEqual({
       schemaVersion: 1,
       label: 'synapse@1.163.2',
-      message: 'must 111/142',
-      color: 'yellow',
+      message: 'must 170/227',
+      color: 'orange',
     });
     expect(readdirSync(out).toSorted()).toEqual(['badges', 'grid.csv', 'history.json', 'index.html', 'index.json']);
   });

@@ -526,8 +526,9 @@ export class ReferenceHomeserver {
     if (this.has('success-500')) throw new MatrixError(500, 'M_UNKNOWN', 'Internal server error');
     const body: Record<string, unknown> = { sid: this.has('success-bad-sid') ? `${sid} /!` : sid };
     if (medium === 'msisdn') body['submit_url'] = this.url + MSISDN_SUBMIT_PATH;
-    // Email the server validates itself takes the mailed token at a submit_url too (proxied email is the identity server's).
-    else if (this.options.emailVia !== 'id-server') body['submit_url'] = this.url + EMAIL_SUBMIT_PATH;
+    // Email takes the token at a submit_url too: the mailed one, or for a proxied session the
+    // identity server's, which the server passes on to it.
+    else body['submit_url'] = this.url + EMAIL_SUBMIT_PATH;
     if (this.has('success-bad-submit-url')) body['submit_url'] = 'not a uri';
     return { status: 200, body, ...(this.has('success-no-json-content-type') && { contentType: 'text/plain' }) };
   }
@@ -591,13 +592,32 @@ export class ReferenceHomeserver {
   }
 
   /** The email submit_url: the mailed token as the identity service's POST submitToken takes it. */
-  private submitEmailTokenPost(request: Incoming): Reply {
+  private async submitEmailTokenPost(request: Incoming): Promise<Reply> {
     const fields = Fields.of(request.body).require('sid', 'client_secret', 'token');
     const [sid, clientSecret, token] = [fields.string('sid'), fields.string('client_secret'), fields.string('token')];
     this.liveSecrets.add(token);
     const session = this.sessions.open(sid, clientSecret);
     if (session === undefined || session.medium !== 'email') throw new MatrixError(400, 'M_INVALID_PARAM', 'No validation session matches that sid and client_secret');
+    if (session.identityServer !== undefined) return this.submitted(session, await this.submittedAtIdServer(session, token));
     return this.submitted(session, !session.decoy && session.token === token);
+  }
+
+  /** A proxied session's token, passed on to the identity server that owns the session: whether it took it. */
+  private async submittedAtIdServer(session: ValidationSession, token: string): Promise<boolean> {
+    const access = session.identityAccess ?? { api: 'v1' };
+    try {
+      const answer = await this.callIdServer(session.identityServer!, {
+        method: 'POST',
+        path: '/validate/email/submitToken',
+        encoding: access.api === 'v1' ? 'form' : 'json',
+        body: { sid: session.sid, client_secret: session.clientSecret, token },
+        ...accessOf(access),
+      });
+      return answer['success'] === true;
+    } catch (error) {
+      if (error instanceof RelayError && error.status < 500) return false;
+      throw error;
+    }
   }
 
   /** The submit_url's answer, right token or wrong, as the submitToken faults bend it. */
