@@ -64,7 +64,8 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     expect(built.rejected.map((r) => r.file)).toEqual(['malformed.json']);
     site = pathToFileURL(join(out, 'index.html')).href;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--headless'] });
+    // Chromium can take a while to start while the rest of the suite keeps both cores busy.
+    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--headless'], timeout: 150_000 });
     page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
     await page.setRequestInterception(true);
@@ -81,7 +82,7 @@ describe.skipIf(!present)(`the site in Chromium${present ? '' : ` (skipped: ${CH
     });
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
     page.on('pageerror', (error) => errors.push(String(error)));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
