@@ -44,12 +44,16 @@ export interface FreshIdentity {
 }
 
 /**
- * Subscriber numbers go up from a random start, so that no two identities of one run share a
- * phone number (random draws from a million collide within a run of a few hundred identities
- * about one run in six, and a scenario then meets another's binding or sessions), while runs
- * against the same server still start far apart.
+ * Subscriber numbers go up from a start taken from the clock, so that no two identities of one
+ * run share a phone number (random draws from a million collide within a run of a few hundred
+ * identities about one run in six, and a scenario then meets another's binding or sessions),
+ * and neither do runs one after another against the same kept server, whose numbers stay
+ * bound: the start moves on 100 numbers a second, faster than a run uses them (a random start
+ * met an earlier run's bound numbers on the fourth run of `npm run bench` against one Synapse).
+ * The million numbers come round again after 2.8 hours.
  */
-let nextSubscriber = randomInt(0, 1_000_000);
+const SUBSCRIBERS = 1_000_000;
+let nextSubscriber = (Math.floor(Date.now() / 10) + randomInt(0, 10)) % SUBSCRIBERS;
 
 export function freshIdentity(
   profile: Profile,
@@ -57,7 +61,7 @@ export function freshIdentity(
   requiredIdServer?: FreshIdentity['requiredIdServer'],
 ): FreshIdentity {
   const tag = randomToken(10, 'abcdefghijklmnopqrstuvwxyz0123456789');
-  const subscriber = String(nextSubscriber++ % 1_000_000).padStart(6, '0');
+  const subscriber = String(nextSubscriber++ % SUBSCRIBERS).padStart(6, '0');
   const denied = profile.msisdn.denied;
   return {
     clientSecret: `m3c.${randomToken(24)}`,
