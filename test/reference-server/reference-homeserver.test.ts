@@ -19,7 +19,9 @@ import { FAULTS, type Fault, ReferenceHomeserver, type ReferenceHomeserverOption
 const SID = /^[0-9a-zA-Z.=_-]{1,255}$/;
 /** The server awaits its SMTP send before answering, so a short window is enough to see silence. */
 const QUIET_MS = 150;
-const IDENTITY_TIMEOUT_MS = 200;
+// Long enough for a first TLS handshake with the fake on a machine busy with other test files
+// (at 200 ms, CI once saw a proxied request time out into a 502); the hang tests wait it out.
+const IDENTITY_TIMEOUT_MS = 1_500;
 const profile = loadProfile('synapse');
 
 const is = new FakeIdentityService();
@@ -102,17 +104,20 @@ function json(exchange: Exchange): Record<string, any> {
   return body as Record<string, any>;
 }
 
+/** What came back, for a failed expectation to show (a 502's error says what the relay met). */
+const answered = (exchange: Exchange) => `answered ${exchange.response?.status ?? exchange.error} ${exchange.response?.body ?? ''}`.slice(0, 500);
+
 /** The harness's own verdict: [] when the answer keeps every promise. */
 function verdict(exchange: Exchange, matchers: Matcher[]): string[] {
   return mismatches(exchange, matchers, { spec: 'v1.19' });
 }
 
 function expectError(exchange: Exchange, status: number, errcode: string): void {
-  expect(verdict(exchange, matrixError(status, errcode))).toEqual([]);
+  expect(verdict(exchange, matrixError(status, errcode)), answered(exchange)).toEqual([]);
 }
 
 function expectSuccess(exchange: Exchange): string {
-  expect(verdict(exchange, requestTokenSuccess())).toEqual([]);
+  expect(verdict(exchange, requestTokenSuccess()), answered(exchange)).toEqual([]);
   return json(exchange)['sid'];
 }
 
