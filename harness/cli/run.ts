@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SUITES } from '../../suites/index.js';
-import type { Config } from './config.js';
+import { UsageError, type Config } from './config.js';
 import { applying, formatExpectations, readExpectations, updatedExpectations, type Expectation, type ExpectationBook } from '../report/expectations.js';
 import { freePort } from '../launch/child-process.js';
 import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
@@ -18,7 +18,7 @@ import { runStatements } from '../report/run-statements.js';
 import { NO_WATCHER, type RunWatcher } from '../runner/events.js';
 import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
 import type { Target } from '../runner/target.js';
-import { idFilter, type Scenario } from '../model/scenario.js';
+import { idFilter, unmatchedOnlyParts, type Scenario } from '../model/scenario.js';
 import { NEWEST_SPEC, newestAdvertised } from '../model/spec-versions.js';
 import { probeTarget } from '../target/probe.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
@@ -47,6 +47,10 @@ export interface RunOutput {
 export async function runConformance(config: Config, out: RunOutput): Promise<{ exitCode: number; results: Results }> {
   const startedAt = new Date();
   const launch = config.homeserver ? undefined : (config.launch ?? 'synapse');
+  const unmatched = config.only === undefined ? [] : unmatchedOnlyParts(config.only, ALL_SCENARIOS.keys());
+  if (unmatched.length > 0) {
+    throw new UsageError(`--only: ${unmatched.map((part) => `"${part}"`).join(', ')} matches no scenario id (ids are endpoint/name, e.g. register-email/in-use; docs/SCENARIOS.md lists them)`);
+  }
   const profile = loadProfile(config.profile ?? defaultProfileName(launch!));
   // A launched server's known deviations apply unless the caller names other ones.
   const expectationsName = config.expectations ?? (launch && builtInExpectations(profile.name, defaultProfileName(launch)));

@@ -122,15 +122,27 @@ export function suite(endpoint: EndpointKey, scenarios: readonly FamilyScenario[
 /** `--only` patterns: a comma-separated list, each a glob with `*` or else a substring of the id. */
 export function idFilter(pattern: string | undefined): (id: string) => boolean {
   if (!pattern) return () => true;
-  const tests = pattern
+  const tests = onlyParts(pattern).map(partTest);
+  return (id) => tests.some((test) => test(id));
+}
+
+/** The parts of an `--only` list that select none of `ids`: a typo would otherwise run nothing and pass. */
+export function unmatchedOnlyParts(pattern: string, ids: Iterable<string>): string[] {
+  const known = [...ids];
+  return onlyParts(pattern).filter((part) => !known.some(partTest(part)));
+}
+
+function onlyParts(pattern: string): string[] {
+  return pattern
     .split(',')
     .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part): ((id: string) => boolean) => {
-      if (!part.includes('*')) return (id) => id.includes(part);
-      const source = part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
-      const regex = new RegExp(`^${source}$`);
-      return (id) => regex.test(id);
-    });
-  return (id) => tests.some((test) => test(id));
+    .filter(Boolean);
+}
+
+/** A part without `*` is a substring of the id; with one, a glob matched against the whole id. */
+function partTest(part: string): (id: string) => boolean {
+  if (!part.includes('*')) return (id) => id.includes(part);
+  const source = part.split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*');
+  const regex = new RegExp(`^${source}$`);
+  return (id) => regex.test(id);
 }

@@ -32,6 +32,7 @@ describe('usage errors exit 2 with one line', () => {
     [['--launch', 'dendrite@0.13.7'], /dendrite is launched at its pinned release only/],
     [['launch', 'nonesuch@1.0.0'], /cannot be launched \(choose synapse, .*synapse@1\.120\.0\)/],
     [['stale-expectations', 'synapse'], /needs an expectations file and at least one results file/],
+    [['--homeserver', 'http://127.0.0.1:1', '--profile', 'synapse', '--only', 'register-email/*,regsiter-email/in-use'], /--only: "regsiter-email\/in-use" matches no scenario id/],
   ])('%j', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);

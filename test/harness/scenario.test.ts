@@ -2,7 +2,7 @@
 // on), the --only filter, and how suites build ids.
 import { describe, expect, test } from 'vitest';
 import type { Profile } from '../../harness/model/profile.js';
-import { idFilter, inapplicability, suite, type Scenario } from '../../harness/model/scenario.js';
+import { idFilter, inapplicability, suite, unmatchedOnlyParts, type Scenario } from '../../harness/model/scenario.js';
 import { ref } from '../../harness/model/spec-refs.js';
 
 const profile: Profile = {
@@ -94,6 +94,11 @@ describe('idFilter', () => {
     expect(choose('a|b/*')).toEqual(['a|b/c']);
     expect(choose('a$b^/*')).toEqual(['a$b^/c']);
     expect(choose('a\\b/*')).toEqual(['a\\b/c']);
+  });
+
+  test('the parts of a list that select nothing are named, so a typo is not a run of nothing', () => {
+    expect(unmatchedOnlyParts('denied, 3pid-email/*', ids)).toEqual([]);
+    expect(unmatchedOnlyParts('denied,denied*, *3pid-email/in-us ,unknown', ids)).toEqual(['denied*', '*3pid-email/in-us']);
   });
 });
 
