@@ -49,7 +49,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
   const launch = config.homeserver ? undefined : (config.launch ?? 'synapse');
   const unmatched = config.only === undefined ? [] : unmatchedOnlyParts(config.only, ALL_SCENARIOS.keys());
   if (unmatched.length > 0) {
-    throw new UsageError(`--only: ${unmatched.map((part) => `"${part}"`).join(', ')} matches no scenario id (ids are endpoint/name, e.g. register-email/in-use; docs/SCENARIOS.md lists them)`);
+    throw new UsageError(`--only: ${unmatched.map((part) => `"${part}"`).join(', ')} matches no scenario id (ids are endpoint/name, e.g. register-email/in-use; SCENARIOS.md lists them)`);
   }
   const profile = loadProfile(config.profile ?? defaultProfileName(launch!));
   // A launched server's known deviations apply unless the caller names other ones.

@@ -1,7 +1,7 @@
 // Known failures of one server, each with the reason it fails (web-platform-tests style),
 // so that a server's CI fails on regressions only.
 import { existsSync, readFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
+import { Document, parse, visit } from 'yaml';
 import { QUICK_SKIP_REASON } from '../model/scenario.js';
 import type { Status } from './status.js';
 import { inRange, narrowed, parseRange } from './version-range.js';
@@ -11,6 +11,11 @@ export interface Expectation {
   status: 'fail';
   /** Why the server fails it: the deviation, in a sentence a reader can check. */
   reason: string;
+  /**
+   * The name of the file's shared reason (under `reasons:`) that `reason` was read from: one
+   * deviation that fails many scenarios (an endpoint not implemented) is written, and reviewed, once.
+   */
+  because?: string;
   /** An issue or pull request tracking it. */
   link?: string;
   /** The server releases it holds for (version-range.ts); every release when absent. */
@@ -23,9 +28,9 @@ export type ExpectationBook = Map<string, Expectation[]>;
 export class ExpectationsError extends Error {}
 
 /**
- * Reads an expectations file (YAML or JSON: `{ expectations: { <scenario id>: {status,
- * reason, link?, versions?} or a list of them } }`) and keeps the entries that hold for the
- * server's release. An entry for a scenario that does not exist is an error: a stale file
+ * Reads an expectations file (YAML or JSON: `{ reasons?: { <name>: <reason> }, expectations:
+ * { <scenario id>: {status, reason or because: <name>, link?, versions?} or a list of them } }`)
+ * and keeps the entries that hold for the server's release. An entry for a scenario that does not exist is an error: a stale file
  * would otherwise hide nothing and mislead everyone.
  */
 export function loadExpectations(file: string, knownIds: ReadonlySet<string>, serverVersion?: string): Map<string, Expectation> {
@@ -58,6 +63,7 @@ export function readExpectations(file: string, knownIds: ReadonlySet<string>): E
   if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) {
     throw new ExpectationsError(`expectations file ${file}: needs a top-level "expectations" map of scenario ids`);
   }
+  const reasons = readReasons((data as { reasons?: unknown }).reasons, file);
   const book: ExpectationBook = new Map();
   for (const [id, raw] of Object.entries(entries)) {
     const where = `expectations file ${file}: ${id}`;
@@ -67,16 +73,31 @@ export function readExpectations(file: string, knownIds: ReadonlySet<string>): E
     if (list.length > 1 && list.some((entry) => (entry as Partial<Expectation> | null)?.versions === undefined)) {
       throw new ExpectationsError(`${where}: several entries need a "versions" range each`);
     }
-    book.set(id, list.map((entry) => readEntry(entry as Partial<Expectation> | null, where)));
+    book.set(id, list.map((entry) => readEntry(entry as Partial<Expectation> | null, reasons, where)));
   }
+  const named = new Set([...book.values()].flat().map((entry) => entry.because));
+  const unused = [...reasons.keys()].find((name) => !named.has(name));
+  if (unused !== undefined) throw new ExpectationsError(`expectations file ${file}: reasons: ${unused}: no entry names it (stale reason?)`);
   return book;
 }
 
-function readEntry(entry: Partial<Expectation> | null, where: string): Expectation {
-  if (entry?.status !== 'fail') throw new ExpectationsError(`${where}: status must be "fail"`);
-  if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
-    throw new ExpectationsError(`${where}: every known failure needs a reason`);
+/** The file's shared reasons, by name. */
+function readReasons(raw: unknown, file: string): Map<string, string> {
+  if (raw === undefined) return new Map();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ExpectationsError(`expectations file ${file}: "reasons" must map names to reasons`);
   }
+  return new Map(
+    Object.entries(raw).map(([name, reason]) => {
+      if (typeof reason !== 'string' || reason.trim() === '') throw new ExpectationsError(`expectations file ${file}: reasons: ${name}: must be a sentence`);
+      return [name, reason.trim()];
+    }),
+  );
+}
+
+function readEntry(entry: Partial<Expectation> | null, reasons: ReadonlyMap<string, string>, where: string): Expectation {
+  if (entry?.status !== 'fail') throw new ExpectationsError(`${where}: status must be "fail"`);
+  const reason = reasonOf(entry, reasons, where);
   if (entry.link !== undefined && typeof entry.link !== 'string') throw new ExpectationsError(`${where}: link must be a string`);
   if (entry.versions !== undefined) {
     if (typeof entry.versions !== 'string') throw new ExpectationsError(`${where}: versions must be a range such as ">=1.120.0 <1.140.0"`);
@@ -88,10 +109,25 @@ function readEntry(entry: Partial<Expectation> | null, where: string): Expectati
   }
   return {
     status: 'fail',
-    reason: entry.reason.trim(),
+    reason,
+    ...(entry.because !== undefined && { because: entry.because }),
     ...(entry.link && { link: entry.link }),
     ...(entry.versions !== undefined && { versions: entry.versions.trim() }),
   };
+}
+
+/** An entry's own reason, or the shared one it names with `because`: one of the two. */
+function reasonOf(entry: Partial<Expectation>, reasons: ReadonlyMap<string, string>, where: string): string {
+  if (entry.because !== undefined) {
+    if (entry.reason !== undefined) throw new ExpectationsError(`${where}: a reason or "because", not both`);
+    const shared = typeof entry.because === 'string' ? reasons.get(entry.because) : undefined;
+    if (shared === undefined) throw new ExpectationsError(`${where}: because: ${String(entry.because)} is not one of the file's reasons`);
+    return shared;
+  }
+  if (typeof entry.reason !== 'string' || entry.reason.trim() === '') {
+    throw new ExpectationsError(`${where}: every known failure needs a reason`);
+  }
+  return entry.reason.trim();
 }
 
 /** Entries whose range holds for none of the releases a matrix ran: for releases nobody tests, or mistyped. */
@@ -156,16 +192,36 @@ function isRelease(version: string): boolean {
   return /^\d+(\.\d+)*(rc\d+)?$/.test(version);
 }
 
+/** Longer strings (reasons, in practice) are written as folded blocks. */
+const REASON_LINE = 60;
+
 export function formatExpectations(expectations: ExpectationBook, header: string): string {
-  // One entry is written as a map, several as a list: a file for one release stays as it was.
+  // Shared reasons are written once, under the names entries give them; an entry written
+  // with its own reason keeps it. One entry is written as a map, several as a list: a file
+  // for one release stays as it was.
+  const reasons = new Map<string, string>();
+  const written = (entry: Expectation) => {
+    if (entry.because === undefined) return entry;
+    reasons.set(entry.because, entry.reason);
+    const { reason: _shared, ...rest } = entry;
+    return rest;
+  };
   const entries = Object.fromEntries(
     [...expectations]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([id, list]) => [id, list.length === 1 ? list[0] : list]),
+      .map(([id, list]) => [id, list.length === 1 ? written(list[0]!) : list.map(written)]),
   );
   const comment = header
     .split('\n')
     .map((line) => `# ${line}`.trimEnd())
     .join('\n');
-  return `${comment}\n${stringify({ expectations: entries }, { lineWidth: 100 })}`;
+  const shared = reasons.size === 0 ? {} : { reasons: Object.fromEntries([...reasons].sort(([a], [b]) => a.localeCompare(b))) };
+  const document = new Document({ ...shared, expectations: entries });
+  // Reasons are prose: folded blocks read as prose, where quoted strings need escapes.
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && node.value.length > REASON_LINE) node.type = 'BLOCK_FOLDED';
+    },
+  });
+  return `${comment}\n${document.toString({ lineWidth: 100 })}`;
 }

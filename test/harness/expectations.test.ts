@@ -226,3 +226,59 @@ describe('entries for some releases only', () => {
     expect(readExpectations(out, KNOWN)).toEqual(next);
   });
 });
+
+describe('shared reasons', () => {
+  const sharing = () =>
+    file(
+      [
+        'reasons:',
+        '  no-password-msisdn: >-',
+        '    The server does not implement',
+        '    POST /account/password/msisdn/requestToken.',
+        'expectations:',
+        '  password-msisdn/unknown:',
+        '    status: fail',
+        '    because: no-password-msisdn',
+        '  register-email/denied:',
+        '    - status: fail',
+        '      because: no-password-msisdn',
+        '      versions: "<1.130.0"',
+        '    - status: fail',
+        '      reason: its own reason',
+        '      versions: ">=1.130.0"',
+      ].join('\n'),
+    );
+
+  test('an entry may name one of the file\'s reasons instead of giving its own', () => {
+    const book = readExpectations(sharing(), KNOWN);
+    const shared = 'The server does not implement POST /account/password/msisdn/requestToken.';
+    expect(book.get('password-msisdn/unknown')).toEqual([{ status: 'fail', reason: shared, because: 'no-password-msisdn' }]);
+    expect(book.get('register-email/denied')!.map((entry) => entry.reason)).toEqual([shared, 'its own reason']);
+  });
+
+  test('the file it writes keeps each shared reason once, under its name, and reads back the same', () => {
+    const book = readExpectations(sharing(), KNOWN);
+    const added = updatedExpectations(book, [{ id: 'register-email/wrong-type-email', status: 'failed', reason: 'answers 500' }], '1.140.0');
+    const out = join(dir, 'shared-out.yaml');
+    writeFileSync(out, formatExpectations(added, 'shared'));
+    const text = readFileSync(out, 'utf8');
+    expect(text.match(/does not implement/g)).toHaveLength(1);
+    expect(text).toMatch(/^# shared\nreasons:\n {2}no-password-msisdn:/);
+    expect(readExpectations(out, KNOWN)).toEqual(added);
+    // Once no entry names it, the reason goes too.
+    const fixed = updatedExpectations(added, [{ id: 'password-msisdn/unknown', status: 'passed' }, { id: 'register-email/denied', status: 'passed' }], '1.120.0');
+    expect(formatExpectations(fixed, 'fixed')).toMatch(/^# fixed\nreasons:/);
+    const gone = new Map([...fixed].filter(([id]) => id === 'register-email/wrong-type-email'));
+    expect(formatExpectations(gone, 'gone')).not.toContain('reasons:');
+  });
+
+  test.each([
+    ['a name no reason has', 'expectations:\n  register-email/denied:\n    status: fail\n    because: nonesuch\n', /register-email\/denied: because: nonesuch is not one of the file's reasons/],
+    ['a reason and a name', 'reasons:\n  a: shared one\nexpectations:\n  register-email/denied:\n    status: fail\n    reason: own\n    because: a\n', /a reason or "because", not both/],
+    ['a reason no entry names', 'reasons:\n  a: shared one\n  left-over: nobody\nexpectations:\n  register-email/denied:\n    status: fail\n    because: a\n', /reasons: left-over: no entry names it \(stale reason\?\)/],
+    ['an empty reason', 'reasons:\n  a: ""\nexpectations:\n  register-email/denied:\n    status: fail\n    because: a\n', /reasons: a: must be a sentence/],
+    ['reasons that are not a map', 'reasons: [a, b]\nexpectations: {}\n', /"reasons" must map names to reasons/],
+  ])('%s is an error', (_, content, message) => {
+    expect(loadError(file(content)).message).toMatch(message);
+  });
+});
