@@ -63,6 +63,10 @@ export interface MediumKit {
   unsupported: Capability;
   /** The server hands validation of this medium to the identity service. */
   delegated: Capability;
+  /** The server may send the message itself, a link to follow (email by SMTP; an SMS goes through the identity service). */
+  mailsOwnLink: boolean;
+  /** A server may proxy validation to the id_server the request names (email; no server does for msisdn, so no profile could say so). */
+  proxiedToNamedIdServer: boolean;
   /** The body fields that carry the address, in the order titles name them. */
   addressFields: readonly string[];
   /** Those fields, for the identity's address. */
@@ -119,6 +123,8 @@ export const EMAIL: MediumKit = {
   denies: 'denied-email',
   unsupported: 'no-email-validation',
   delegated: 'email-via-id-server',
+  mailsOwnLink: true,
+  proxiedToNamedIdServer: true,
   addressFields: ['email'],
   address: (identity) => ({ email: identity.email }),
   canonical: (identity) => identity.email,
@@ -214,6 +220,8 @@ export const MSISDN: MediumKit = {
   denies: 'denied-msisdn',
   unsupported: 'no-msisdn-validation',
   delegated: 'msisdn-by-identity-service',
+  mailsOwnLink: false,
+  proxiedToNamedIdServer: false,
   addressFields: ['country', 'phone_number'],
   address: (identity) => ({ ...identity.msisdn }),
   canonical: (identity) => identity.msisdnCanonical,
