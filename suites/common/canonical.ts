@@ -34,8 +34,8 @@ const STRENGTHS: readonly Strength[] = [
     since: 'r0.4.0',
     says: 'This must be a canonical form of the identifier',
     forms: (kit, identity) => kit.otherForms(identity).must,
-    what: (kit) => (kit.medium === 'email' ? 'with its domain in upper case' : "internationally with '+', or with spaces"),
-    statement: (kit) => (kit.medium === 'email' ? 'D1' : 'D4'),
+    what: (kit) => kit.canonicalForm.otherwise,
+    statement: (kit) => kit.canonicalForm.statement,
   },
   {
     // Case folding came in v1.1 (changelog: "some identifiers must be case folded prior to processing", MSC2265).
@@ -88,7 +88,7 @@ function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): 
     specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, '400 response, M_THREEPID_IN_USE')),
     since: strength.since,
     needs: [kit.validates, kit.sendsObservable, 'accounts'],
-    failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-as-typed'],
+    failsUnder: [kit.canonicalForm.keptAsWritten],
     async run(context) {
       const identity = foldable(context, kit);
       await kit.bind(context, identity);
@@ -123,7 +123,7 @@ function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength
     specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, 'description ("must check that the given address is associated with an account")')),
     since: strength.since,
     needs: [kit.validates, kit.sendsObservable, 'accounts'],
-    failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-as-typed'],
+    failsUnder: [kit.canonicalForm.keptAsWritten],
     async run(context) {
       const identity = foldable(context, kit);
       await kit.bind(context, identity);
@@ -167,7 +167,7 @@ async function expectNoValidationSent(
   if (viaIdentityService.length > 0) {
     throw new Error(`the identity service was asked to send a validation token to ${kit.canonical(identity)}: another spelling of a bound address started a real session`);
   }
-  if (kit.medium !== 'email' || context.profile.email.validation !== 'smtp') return;
+  if (!kit.mailsOwnLink || context.profile.email.validation !== 'smtp') return;
   const mailboxes = new Set([identity.email, ...forms.map((form) => String(form.overrides['email']))].map((a) => a.toLowerCase()));
   const theirs = (mail: CapturedMail) =>
     mail.validationLink !== undefined &&

@@ -106,7 +106,6 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
  * scenario: no profile could say so.
  */
 export function idServerIgnoredScenario(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
-  const ownValidation = kit.medium === 'email' ? 'email-by-smtp' : 'msisdn-by-identity-service';
   return family('id_server proxy', [
     {
       name: 'id-server-ignored',
@@ -116,7 +115,7 @@ export function idServerIgnoredScenario(endpoint: EndpointKey, kit: MediumKit, s
       says: 'This parameter is ignored when the homeserver handles 3PID verification.',
       specRef: REF.idServerIgnored(kit.medium),
       since: 'r0.6.0',
-      needs: [kit.validates, ownValidation, ...bindingNeeds(kit, state)],
+      needs: [kit.validates, kit.ownVerification, ...bindingNeeds(kit, state)],
       failsUnder: ['id-server-followed'],
       async run(context) {
         const identity = await subject(context, kit, state);

@@ -14,8 +14,8 @@ import { bindingNeeds, subject, type AddressState } from './subjects.js';
 export function sendAttemptScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
   const observable = [kit.validates, kit.sendsObservable, ...bindingNeeds(kit, state)] as const;
   const attemptRef = REF.sendAttempt(kit.medium);
-  const says = `The server will only send ${kit.medium === 'email' ? 'an email' : 'an SMS'} if the \`send_attempt\` is a number greater than the most recent one which it has seen`;
-  const pair = kit.medium === 'email' ? 'email + client_secret pair' : 'country + phone_number + client_secret triple';
+  const says = `The server will only send an ${kit.specMessage} if the \`send_attempt\` is a number greater than the most recent one which it has seen`;
+  const pair = kit.sendAttemptScope;
   /** Sends attempt 1 for `identity` and waits for its message. */
   const firstSend = async (context: ScenarioContext, identity: FreshIdentity, attempt = 1) => {
     const since = kit.mark(context, identity);
