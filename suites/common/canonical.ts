@@ -14,6 +14,7 @@ import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import { capitalised, QUIET_WINDOW_MS, SPELLING_SAMPLE, type AddressForm, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { requestAndWaitForSend } from './sends.js';
 
 /** The two strengths of "the same address", as the appendix words them. `what` follows "written" in titles. */
 interface Strength {
@@ -132,9 +133,7 @@ function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength
       claimForms(context, kit, identity, forms);
       for (const [index, form] of forms.entries()) {
         const asked = { ...identity, clientSecret: `${identity.clientSecret}.form${index}` };
-        const since = kit.mark(context, asked);
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(asked, form.overrides)), requestTokenSuccess());
-        await kit.waitForSend(context, asked, since);
+        await requestAndWaitForSend(context, endpoint, kit, asked, form.overrides);
         context.observe(`${form.label}: 200, and a validation message went to the bound address`);
       }
     },

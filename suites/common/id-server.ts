@@ -8,6 +8,7 @@ import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
 import { EMAIL, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { requestAndWaitForSend } from './sends.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
 // A name no test server trusts: .test is reserved, and nothing listens there.
@@ -119,11 +120,8 @@ export function idServerIgnoredScenario(endpoint: EndpointKey, kit: MediumKit, s
       failsUnder: ['id-server-followed'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const sentAt = kit.mark(context, identity);
         // id_access_token goes with id_server ("Required if an id_server is supplied").
-        const body = kit.body(identity, { id_server: UNTRUSTED, id_access_token: 'm3c-unused-token' });
-        context.must.match(await context.hs.requestToken(endpoint, body), requestTokenSuccess());
-        await kit.waitForSend(context, identity, sentAt);
+        await requestAndWaitForSend(context, endpoint, kit, identity, { id_server: UNTRUSTED, id_access_token: 'm3c-unused-token' });
       },
     },
   ]);
