@@ -58,6 +58,13 @@ function foldable(context: Pick<ScenarioContext, 'identity' | 'mailbox' | 'is'>,
   return identity;
 }
 
+/** The scenario's address (foldable) bound to an account: the address every other spelling is tried against. */
+async function boundFoldable(context: ScenarioContext, kit: MediumKit): Promise<FreshIdentity> {
+  const identity = foldable(context, kit);
+  await kit.bind(context, identity);
+  return identity;
+}
+
 /** The other spellings' mailboxes are the scenario's too: a server may write to one of them. */
 function claimForms(context: Pick<ScenarioContext, 'mailbox' | 'is'>, kit: MediumKit, identity: FreshIdentity, forms: readonly AddressForm[]): void {
   if (kit.medium !== 'email') return;
@@ -78,21 +85,27 @@ export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpos
   return family('canonical addresses', drafts);
 }
 
+/** What both purposes' drafts of a strength share: its level and words, the appendix, the needs and the fault; the endpoint adds its statement and section. */
+function strengthHeader(endpoint: EndpointKey, kit: MediumKit, strength: Strength, endpointStatement: string, endpointPart: string) {
+  return {
+    level: strength.level,
+    says: strength.says,
+    statements: [strength.statement(kit), endpointStatement],
+    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, endpointPart)),
+    since: strength.since,
+    needs: [kit.validates, kit.sendsObservable, 'accounts'],
+    failsUnder: [kit.canonicalForm.keptAsWritten],
+  } as const;
+}
+
 /** Register and account/3pid: another spelling of a bound address answers as the bound address does. */
 function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): ScenarioDraft {
   return {
     name: `${strength.suffix}-in-use`,
     title: `${capitalised(kit.aNoun)} already associated with an account, written ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
-    level: strength.level,
-    says: strength.says,
-    statements: [strength.statement(kit), 'B6'],
-    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, '400 response, M_THREEPID_IN_USE')),
-    since: strength.since,
-    needs: [kit.validates, kit.sendsObservable, 'accounts'],
-    failsUnder: [kit.canonicalForm.keptAsWritten],
+    ...strengthHeader(endpoint, kit, strength, 'B6', '400 response, M_THREEPID_IN_USE'),
     async run(context) {
-      const identity = foldable(context, kit);
-      await kit.bind(context, identity);
+      const identity = await boundFoldable(context, kit);
       const forms = strength.forms(kit, identity);
       claimForms(context, kit, identity, forms);
       const since = { ...kit.mark(context, identity), at: Date.now() };
@@ -118,16 +131,9 @@ function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength
   return {
     name: `${strength.suffix}-bound`,
     title: `${capitalised(kit.aNoun)} associated with an account, written ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
-    level: strength.level,
-    says: strength.says,
-    statements: [strength.statement(kit), 'B11'],
-    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, 'description ("must check that the given address is associated with an account")')),
-    since: strength.since,
-    needs: [kit.validates, kit.sendsObservable, 'accounts'],
-    failsUnder: [kit.canonicalForm.keptAsWritten],
+    ...strengthHeader(endpoint, kit, strength, 'B11', 'description ("must check that the given address is associated with an account")'),
     async run(context) {
-      const identity = foldable(context, kit);
-      await kit.bind(context, identity);
+      const identity = await boundFoldable(context, kit);
       // A mail to a non-ASCII spelling would land in a mailbox of its own; those are left to register and 3pid.
       const forms = strength.forms(kit, identity).filter((form) => form.ascii);
       claimForms(context, kit, identity, forms);
