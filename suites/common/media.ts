@@ -131,6 +131,21 @@ export interface AddressForm {
   ascii: boolean;
 }
 
+/**
+ * A well-formed request for the identity's address: send_attempt 1, and the identity server
+ * the run names, where the server may proxy to it (or must be given one, before r0.6.0).
+ */
+function requestBody(kit: MediumKit, identity: FreshIdentity, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    client_secret: identity.clientSecret,
+    ...kit.address(identity),
+    send_attempt: 1,
+    ...(kit.proxiedToNamedIdServer && identity.idServer),
+    ...identity.requiredIdServer,
+    ...overrides,
+  };
+}
+
 export const EMAIL: MediumKit = {
   medium: 'email',
   noun: 'email address',
@@ -165,14 +180,7 @@ export const EMAIL: MediumKit = {
   ],
   notAnAddress: NOT_AN_EMAIL,
   fields: EMAIL_FIELDS,
-  body: (identity, overrides = {}) => ({
-    client_secret: identity.clientSecret,
-    ...EMAIL.address(identity),
-    send_attempt: 1,
-    ...identity.idServer,
-    ...identity.requiredIdServer,
-    ...overrides,
-  }),
+  body: (identity, overrides) => requestBody(EMAIL, identity, overrides),
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
   mark: (context, identity) => ({ mails: context.mailbox.mailbox(identity.email).length, identityService: context.is.mark() }),
   async waitForSend(context, identity, since) {
@@ -273,13 +281,7 @@ export const MSISDN: MediumKit = {
   ],
   notAnAddress: NOT_A_PHONE_NUMBER,
   fields: MSISDN_FIELDS,
-  body: (identity, overrides = {}) => ({
-    client_secret: identity.clientSecret,
-    ...MSISDN.address(identity),
-    send_attempt: 1,
-    ...identity.requiredIdServer,
-    ...overrides,
-  }),
+  body: (identity, overrides) => requestBody(MSISDN, identity, overrides),
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
   mark: (context) => ({ mails: 0, identityService: context.is.mark() }),
   waitForSend: (context, identity, since) => expectSent(context, 'msisdn', MSISDN.canonical(identity), since),
