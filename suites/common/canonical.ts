@@ -78,11 +78,19 @@ const IN_USE = {
   '200, the owner is messaged instead (recommended)': requestTokenSuccess(),
 } as const satisfies Record<string, readonly Matcher[]>;
 
-export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpose: 'in-use' | 'password'): FamilyScenario[] {
-  const drafts = STRENGTHS.filter((strength) => strength.forms(kit, SPELLING_SAMPLE).length > 0).map(
-    (strength): ScenarioDraft => (purpose === 'in-use' ? inUseDraft(endpoint, kit, strength) : passwordDraft(endpoint, kit, strength)),
-  );
-  return family('canonical addresses', drafts);
+/** Register and account/3pid: another spelling of an address in use is in use. */
+export function inUseSpellingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  return canonicalScenarios(kit, (strength) => inUseDraft(endpoint, kit, strength));
+}
+
+/** account/password: another spelling of a bound address is that bound address. */
+export function boundSpellingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  return canonicalScenarios(kit, (strength) => passwordDraft(endpoint, kit, strength));
+}
+
+/** One scenario for each strength the medium has other spellings for. */
+function canonicalScenarios(kit: MediumKit, draft: (strength: Strength) => ScenarioDraft): FamilyScenario[] {
+  return family('canonical addresses', STRENGTHS.filter((strength) => strength.forms(kit, SPELLING_SAMPLE).length > 0).map(draft));
 }
 
 /** What both purposes' drafts of a strength share: its level and words, the appendix, the needs and the fault; the endpoint adds its statement and section. */
