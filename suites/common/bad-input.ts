@@ -12,10 +12,9 @@ import type { FreshIdentity } from '../../harness/model/identities.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { field, matrixError, mismatches, requestTokenSuccess, ScenarioFailure, type Matcher } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario, type Level, type ScenarioDraft } from '../../harness/model/scenario.js';
-import { refs, type SpecRef } from '../../harness/model/spec-refs.js';
-import type { SpecVersion } from '../../harness/model/spec-versions.js';
+import { refs } from '../../harness/model/spec-refs.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import { wrongTypes, type AroundAddress, type Breach, type FieldRow } from './input-table.js';
+import { wrongTypes, type AroundAddress, type Breach, type CaseDescription, type FieldRow } from './input-table.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';
 import { bindingNeeds, pooledBoundSubject, type AddressState } from './subjects.js';
@@ -46,16 +45,7 @@ interface Input {
   errcodes: readonly Errcode[];
 }
 
-interface Case {
-  name: string;
-  /** The request, for titles: "without the required client_secret". */
-  request: string;
-  statements: readonly string[];
-  says: string;
-  specRef: SpecRef;
-  since?: SpecVersion;
-  /** Faults that break this case alone, besides ANY_BAD_INPUT_FAULTS. */
-  failsUnder?: readonly string[];
+interface Case extends CaseDescription {
   /** The case replaces or removes the address, so whether it is bound cannot matter. */
   replacesAddress?: boolean;
   inputs(body: Body, identity: FreshIdentity): Input[];

@@ -52,14 +52,14 @@ export function bindingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
     return [
       {
         name,
-        title: `${capitalised(kit.aNoun)} validated as written another way (${forms[0]!.label}) is listed by GET /account/3pid in canonical form${kit.medium === 'msisdn' ? " (E.164 digits, no '+')" : ''}`,
+        title: `${capitalised(kit.aNoun)} validated as written another way (${forms[0]!.label}) is listed by GET /account/3pid in canonical form${kit.canonicalForm.gloss}`,
         level,
         says,
         statements: [statement, 'F1'],
         specRef: refs(REF.threepidTypes(kit.medium), REF.threepidAdd),
         since,
         needs,
-        failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-listed-with-plus'],
+        failsUnder: [kit.canonicalForm.listedAsWritten],
         async run(context) {
           const identity = context.identity;
           const form = kit.otherForms(identity)[pick][0]!;
@@ -74,7 +74,7 @@ export function bindingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyS
     ];
   };
   return family('account/3pid', [
-    ...listedSpelled('listed-canonical', 'must', 'r0.6.0', kit.medium === 'email' ? 'The `address` is the raw email address in `user@domain` form with the domain in lowercase' : "Note that MSISDNs do not include a leading '+'", kit.medium === 'email' ? 'D1' : 'D4'),
+    ...listedSpelled('listed-canonical', 'must', 'r0.6.0', kit.canonicalForm.says, kit.canonicalForm.statement),
     ...listedSpelled('listed-case-folded', 'should', 'v1.1', 'implementations are expected to apply the unicode case-folding algorithm', 'D1b'),
     {
       name: 'listed-with-timestamps',

@@ -14,6 +14,7 @@ import type { SpecVersion } from '../../harness/model/spec-versions.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import { capitalised, QUIET_WINDOW_MS, SPELLING_SAMPLE, type AddressForm, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { requestAndWaitForSend } from './sends.js';
 
 /** The two strengths of "the same address", as the appendix words them. `what` follows "written" in titles. */
 interface Strength {
@@ -34,8 +35,8 @@ const STRENGTHS: readonly Strength[] = [
     since: 'r0.4.0',
     says: 'This must be a canonical form of the identifier',
     forms: (kit, identity) => kit.otherForms(identity).must,
-    what: (kit) => (kit.medium === 'email' ? 'with its domain in upper case' : "internationally with '+', or with spaces"),
-    statement: (kit) => (kit.medium === 'email' ? 'D1' : 'D4'),
+    what: (kit) => kit.canonicalForm.otherwise,
+    statement: (kit) => kit.canonicalForm.statement,
   },
   {
     // Case folding came in v1.1 (changelog: "some identifiers must be case folded prior to processing", MSC2265).
@@ -57,6 +58,13 @@ function foldable(context: Pick<ScenarioContext, 'identity' | 'mailbox' | 'is'>,
   return identity;
 }
 
+/** The scenario's address (foldable) bound to an account: the address every other spelling is tried against. */
+async function boundFoldable(context: ScenarioContext, kit: MediumKit): Promise<FreshIdentity> {
+  const identity = foldable(context, kit);
+  await kit.bind(context, identity);
+  return identity;
+}
+
 /** The other spellings' mailboxes are the scenario's too: a server may write to one of them. */
 function claimForms(context: Pick<ScenarioContext, 'mailbox' | 'is'>, kit: MediumKit, identity: FreshIdentity, forms: readonly AddressForm[]): void {
   if (kit.medium !== 'email') return;
@@ -70,11 +78,32 @@ const IN_USE = {
   '200, the owner is messaged instead (recommended)': requestTokenSuccess(),
 } as const satisfies Record<string, readonly Matcher[]>;
 
-export function canonicalScenarios(endpoint: EndpointKey, kit: MediumKit, purpose: 'in-use' | 'password'): FamilyScenario[] {
-  const drafts = STRENGTHS.filter((strength) => strength.forms(kit, SPELLING_SAMPLE).length > 0).map(
-    (strength): ScenarioDraft => (purpose === 'in-use' ? inUseDraft(endpoint, kit, strength) : passwordDraft(endpoint, kit, strength)),
-  );
-  return family('canonical addresses', drafts);
+/** Register and account/3pid: another spelling of an address in use is in use. */
+export function inUseSpellingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  return canonicalScenarios(kit, (strength) => inUseDraft(endpoint, kit, strength));
+}
+
+/** account/password: another spelling of a bound address is that bound address. */
+export function boundSpellingScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  return canonicalScenarios(kit, (strength) => passwordDraft(endpoint, kit, strength));
+}
+
+/** One scenario for each strength the medium has other spellings for. */
+function canonicalScenarios(kit: MediumKit, draft: (strength: Strength) => ScenarioDraft): FamilyScenario[] {
+  return family('canonical addresses', STRENGTHS.filter((strength) => strength.forms(kit, SPELLING_SAMPLE).length > 0).map(draft));
+}
+
+/** What both purposes' drafts of a strength share: its level and words, the appendix, the needs and the fault; the endpoint adds its statement and section. */
+function strengthHeader(endpoint: EndpointKey, kit: MediumKit, strength: Strength, endpointStatement: string, endpointPart: string) {
+  return {
+    level: strength.level,
+    says: strength.says,
+    statements: [strength.statement(kit), endpointStatement],
+    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, endpointPart)),
+    since: strength.since,
+    needs: [kit.validates, kit.sendsObservable, 'accounts'],
+    failsUnder: [kit.canonicalForm.keptAsWritten],
+  } as const;
 }
 
 /** Register and account/3pid: another spelling of a bound address answers as the bound address does. */
@@ -82,16 +111,9 @@ function inUseDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength): 
   return {
     name: `${strength.suffix}-in-use`,
     title: `${capitalised(kit.aNoun)} already associated with an account, written ${strength.what(kit)}, answers as that address does: 400 M_THREEPID_IN_USE, or 200 with no validation message sent`,
-    level: strength.level,
-    says: strength.says,
-    statements: [strength.statement(kit), 'B6'],
-    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, '400 response, M_THREEPID_IN_USE')),
-    since: strength.since,
-    needs: [kit.validates, kit.sendsObservable, 'accounts'],
-    failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-as-typed'],
+    ...strengthHeader(endpoint, kit, strength, 'B6', '400 response, M_THREEPID_IN_USE'),
     async run(context) {
-      const identity = foldable(context, kit);
-      await kit.bind(context, identity);
+      const identity = await boundFoldable(context, kit);
       const forms = strength.forms(kit, identity);
       claimForms(context, kit, identity, forms);
       const since = { ...kit.mark(context, identity), at: Date.now() };
@@ -117,24 +139,15 @@ function passwordDraft(endpoint: EndpointKey, kit: MediumKit, strength: Strength
   return {
     name: `${strength.suffix}-bound`,
     title: `${capitalised(kit.aNoun)} associated with an account, written ${strength.what(kit)}, answers 200 and a validation message is sent, as for that address`,
-    level: strength.level,
-    says: strength.says,
-    statements: [strength.statement(kit), 'B11'],
-    specRef: refs(REF.threepidTypes(kit.medium), endpointRef(endpoint, 'description ("must check that the given address is associated with an account")')),
-    since: strength.since,
-    needs: [kit.validates, kit.sendsObservable, 'accounts'],
-    failsUnder: [kit.medium === 'email' ? 'case-sensitive-addresses' : 'msisdn-as-typed'],
+    ...strengthHeader(endpoint, kit, strength, 'B11', 'description ("must check that the given address is associated with an account")'),
     async run(context) {
-      const identity = foldable(context, kit);
-      await kit.bind(context, identity);
+      const identity = await boundFoldable(context, kit);
       // A mail to a non-ASCII spelling would land in a mailbox of its own; those are left to register and 3pid.
       const forms = strength.forms(kit, identity).filter((form) => form.ascii);
       claimForms(context, kit, identity, forms);
       for (const [index, form] of forms.entries()) {
         const asked = { ...identity, clientSecret: `${identity.clientSecret}.form${index}` };
-        const since = kit.mark(context, asked);
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(asked, form.overrides)), requestTokenSuccess());
-        await kit.waitForSend(context, asked, since);
+        await requestAndWaitForSend(context, endpoint, kit, asked, form.overrides);
         context.observe(`${form.label}: 200, and a validation message went to the bound address`);
       }
     },
@@ -167,7 +180,7 @@ async function expectNoValidationSent(
   if (viaIdentityService.length > 0) {
     throw new Error(`the identity service was asked to send a validation token to ${kit.canonical(identity)}: another spelling of a bound address started a real session`);
   }
-  if (kit.medium !== 'email' || context.profile.email.validation !== 'smtp') return;
+  if (!kit.mailsOwnLink || context.profile.email.validation !== 'smtp') return;
   const mailboxes = new Set([identity.email, ...forms.map((form) => String(form.overrides['email']))].map((a) => a.toLowerCase()));
   const theirs = (mail: CapturedMail) =>
     mail.validationLink !== undefined &&

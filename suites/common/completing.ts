@@ -4,6 +4,7 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { Exchange } from '../../harness/http/exchange.js';
 import { jsonOf } from '../../harness/http/exchange.js';
+import type { CapturedMail } from '../../harness/fakes/mail/captured-mail.js';
 import { decodeHtmlEntities } from '../../harness/fakes/mail/validation-link.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import { field, jsonContentType, matrixError, requestTokenSuccess, status, type Matcher } from '../../harness/model/matchers.js';
@@ -39,6 +40,19 @@ async function started(
   context.must.match(exchange, requestTokenSuccess());
   const body = jsonOf(exchange) as { sid: string; submit_url?: unknown };
   return { sid: body.sid, submitUrl: typeof body.submit_url === 'string' ? body.submit_url : undefined, exchange };
+}
+
+/** Asks for a token (which must succeed) and waits for the mail the server sends for it. */
+async function mailedFor(
+  context: ScenarioContext,
+  endpoint: EndpointKey,
+  kit: MediumKit,
+  identity: FreshIdentity,
+  overrides: Record<string, unknown> = {},
+): Promise<CapturedMail> {
+  const since = Date.now();
+  context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, overrides)), requestTokenSuccess());
+  return context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
 }
 
 /** v1.18 gave submit_url the identity service's 400 error codes; before, any standard error said no. */
@@ -103,6 +117,7 @@ export function completingScenarios(endpoint: EndpointKey, kit: MediumKit, state
  * next_link; the token it carries is one an identity service could have made.
  */
 export function mailedLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
+  const needs = ['email-by-smtp', ...bindingNeeds(kit, state)] as const;
   return family('completing validation', [
     {
       name: 'validation-token-length',
@@ -113,13 +128,11 @@ export function mailedLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state
       specRef: REF.validationTokenFormat,
       // From r0.6.0 the homeserver validates email itself, in the identity service's place.
       since: 'r0.6.0',
-      needs: ['email-by-smtp', ...bindingNeeds(kit, state)],
+      needs,
       failsUnder: ['token-too-long'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = Date.now();
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
-        const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+        const mail = await mailedFor(context, endpoint, kit, identity);
         if (mail.token === undefined) return context.notApplicable('the mailed link carries no token parameter, so its length cannot be read');
         const codepoints = [...mail.token].length;
         if (codepoints > 255) throw new Error(`the mailed token is ${codepoints} codepoints long`);
@@ -135,13 +148,11 @@ export function mailedLinkScenarios(endpoint: EndpointKey, kit: MediumKit, state
       specRef: refs(noted(REF.identityNextLink('email'), '"When the validation is completed, the identity server will redirect the user to this URL"'), REF.identitySubmitTokenLink('email')),
       // From r0.6.0 the homeserver validates email itself, and serves the link the identity service did.
       since: 'r0.6.0',
-      needs: ['email-by-smtp', ...bindingNeeds(kit, state)],
+      needs,
       failsUnder: ['next-link-ignored'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = Date.now();
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { next_link: NEXT_LINK })), requestTokenSuccess());
-        const mail = await context.mailbox.waitFor(identity.email, { timeoutMs: MAIL_WAIT_MS, after: since });
+        const mail = await mailedFor(context, endpoint, kit, identity, { next_link: NEXT_LINK });
         if (!mail.validationLink) throw new Error(`the mail to ${identity.email} carries no validation link ("${mail.subject}")`);
         const followed = await context.hs.http.get(mail.validationLink);
         // A server may ask the user to confirm before it validates (Synapse does for password

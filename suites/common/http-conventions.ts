@@ -6,6 +6,7 @@ import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { requestAndWaitForSend } from './sends.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
 /** The origin of a browser client, as its requests carry it. */
@@ -52,9 +53,7 @@ export function httpConventionScenarios(endpoint: EndpointKey, kit: MediumKit, s
         context.must.match(exchange, successStatus());
         await kit.expectNoSend(context, identity, sentAt);
         // The same request as a POST does send: so the quiet above was the OPTIONS's doing.
-        const postedAt = kit.mark(context, identity);
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
-        await kit.waitForSend(context, identity, postedAt);
+        await requestAndWaitForSend(context, endpoint, kit, identity);
       },
     },
     {

@@ -8,6 +8,7 @@ import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
 import { EMAIL, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { requestAndWaitForSend } from './sends.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 
 // A name no test server trusts: .test is reserved, and nothing listens there.
@@ -106,7 +107,6 @@ export function idServerScenarios(endpoint: EndpointKey, state: AddressState): F
  * scenario: no profile could say so.
  */
 export function idServerIgnoredScenario(endpoint: EndpointKey, kit: MediumKit, state: AddressState): FamilyScenario[] {
-  const ownValidation = kit.medium === 'email' ? 'email-by-smtp' : 'msisdn-by-identity-service';
   return family('id_server proxy', [
     {
       name: 'id-server-ignored',
@@ -116,15 +116,12 @@ export function idServerIgnoredScenario(endpoint: EndpointKey, kit: MediumKit, s
       says: 'This parameter is ignored when the homeserver handles 3PID verification.',
       specRef: REF.idServerIgnored(kit.medium),
       since: 'r0.6.0',
-      needs: [kit.validates, ownValidation, ...bindingNeeds(kit, state)],
+      needs: [kit.validates, kit.ownVerification, ...bindingNeeds(kit, state)],
       failsUnder: ['id-server-followed'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const sentAt = kit.mark(context, identity);
         // id_access_token goes with id_server ("Required if an id_server is supplied").
-        const body = kit.body(identity, { id_server: UNTRUSTED, id_access_token: 'm3c-unused-token' });
-        context.must.match(await context.hs.requestToken(endpoint, body), requestTokenSuccess());
-        await kit.waitForSend(context, identity, sentAt);
+        await requestAndWaitForSend(context, endpoint, kit, identity, { id_server: UNTRUSTED, id_access_token: 'm3c-unused-token' });
       },
     },
   ]);

@@ -19,19 +19,23 @@ export interface Breach {
 /** A value made from the subject's email address. */
 export type AroundAddress = (email: string) => string;
 
-/** A rule on a field's value, and the inputs that break it. */
-export interface ValueRule {
+/** What a scenario made from the table (bad-input.ts) says of itself, and the faults that break it. */
+export interface CaseDescription {
   /** The scenario's name within the endpoint (stable: expectations files key on it). */
   name: string;
   /** The request, for a title: "whose client_secret has a character outside [0-9a-zA-Z.=_-]". */
   request: string;
   statements: readonly string[];
-  /** The spec's words the rule rests on. */
+  /** The spec's words the case rests on. */
   says: string;
   specRef: SpecRef;
   since?: SpecVersion;
-  /** Faults that break this rule alone, besides those that break all bad input. */
+  /** Faults that break this case alone, besides those that break all bad input. */
   failsUnder?: readonly string[];
+}
+
+/** A rule on a field's value, and the inputs that break it. */
+export interface ValueRule extends CaseDescription {
   breaches: readonly Breach[];
   /**
    * The breaches wrap the subject's own address (values are AroundAddress): a server that
@@ -42,12 +46,7 @@ export interface ValueRule {
 }
 
 /** Values at a rule's edges, which the server must take as it takes any other. */
-export interface AcceptedValues {
-  name: string;
-  request: string;
-  statements: readonly string[];
-  says: string;
-  specRef: SpecRef;
+export interface AcceptedValues extends Omit<CaseDescription, 'since' | 'failsUnder'> {
   failsUnder: readonly string[];
   values: readonly Breach[];
 }

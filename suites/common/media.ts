@@ -51,6 +51,8 @@ export interface MediumKit {
   message: string;
   /** What the spec's own sentences call the message: "email" / "SMS". */
   specMessage: string;
+  /** What a send_attempt is scoped to, in the spec's words: "email + client_secret pair". */
+  sendAttemptScope: string;
   /** Since when the definition asks that a retry with the same send_attempt be answered with success (the email one, from r0.5.0). */
   retrySucceedsSince?: SpecVersion;
   /** The server validates this medium at all. */
@@ -63,12 +65,19 @@ export interface MediumKit {
   unsupported: Capability;
   /** The server hands validation of this medium to the identity service. */
   delegated: Capability;
+  /** The server "handles 3PID verification" itself: mails the link (email), or texts through the identity service it is configured with (msisdn). */
+  ownVerification: Capability;
+  /** The server may send the message itself, a link to follow (email by SMTP; an SMS goes through the identity service). */
+  mailsOwnLink: boolean;
+  /** A server may proxy validation to the id_server the request names (email; no server does for msisdn, so no profile could say so). */
+  proxiedToNamedIdServer: boolean;
   /** The body fields that carry the address, in the order titles name them. */
   addressFields: readonly string[];
   /** Those fields, for the identity's address. */
   address(identity: FreshIdentity): Record<string, unknown>;
   /** The address as servers report it once canonicalised (GET /account/3pid, the identity service). */
   canonical(identity: FreshIdentity): string;
+  canonicalForm: CanonicalForm;
   /** Every error its requestToken lists (400s and 403 M_TERMS_NOT_SIGNED), with what each means. */
   identityErrors: readonly IdentityError[];
   /** Overrides that make the body's address not one (account/3pid answers these M_INVALID_PARAM). */
@@ -95,6 +104,21 @@ export interface MediumKit {
   otherForms(identity: FreshIdentity): { must: AddressForm[]; should: AddressForm[] };
 }
 
+/** The address's canonical form, by the appendix "3PID Types", and what tries it. */
+export interface CanonicalForm {
+  /** The statement giving it (spec/statements.yaml). */
+  statement: string;
+  /** The spec's words for it, of the address GET /account/3pid lists. */
+  says: string;
+  /** How otherForms().must writes the address instead, after "written" in titles. */
+  otherwise: string;
+  /** What the form is, where a title should say: " (E.164 digits, no '+')". */
+  gloss: string;
+  /** The reference homeserver's faults that keep an address as written: compared and stored so, and listed so. */
+  keptAsWritten: string;
+  listedAsWritten: string;
+}
+
 /** One other way of writing an address. */
 export interface AddressForm {
   /** How it differs, for observations: "the domain in upper case". */
@@ -107,21 +131,48 @@ export interface AddressForm {
   ascii: boolean;
 }
 
+/**
+ * A well-formed request for the identity's address: send_attempt 1, and the identity server
+ * the run names, where the server may proxy to it (or must be given one, before r0.6.0).
+ */
+function requestBody(kit: MediumKit, identity: FreshIdentity, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    client_secret: identity.clientSecret,
+    ...kit.address(identity),
+    send_attempt: 1,
+    ...(kit.proxiedToNamedIdServer && identity.idServer),
+    ...identity.requiredIdServer,
+    ...overrides,
+  };
+}
+
 export const EMAIL: MediumKit = {
   medium: 'email',
   noun: 'email address',
   aNoun: 'an email address',
   message: 'email',
   specMessage: 'email',
+  sendAttemptScope: 'email + client_secret pair',
   retrySucceedsSince: 'r0.5.0',
   validates: 'email-validation',
   sendsObservable: 'email-observable',
   denies: 'denied-email',
   unsupported: 'no-email-validation',
   delegated: 'email-via-id-server',
+  ownVerification: 'email-by-smtp',
+  mailsOwnLink: true,
+  proxiedToNamedIdServer: true,
   addressFields: ['email'],
   address: (identity) => ({ email: identity.email }),
   canonical: (identity) => identity.email,
+  canonicalForm: {
+    statement: 'D1',
+    says: 'The `address` is the raw email address in `user@domain` form with the domain in lowercase',
+    otherwise: 'with its domain in upper case',
+    gloss: '',
+    keptAsWritten: 'case-sensitive-addresses',
+    listedAsWritten: 'case-sensitive-addresses',
+  },
   identityErrors: [
     { status: 400, errcode: 'M_INVALID_EMAIL', means: 'the email address provided was invalid' },
     { status: 400, errcode: 'M_EMAIL_SEND_ERROR', means: 'the validation email could not be sent' },
@@ -129,14 +180,7 @@ export const EMAIL: MediumKit = {
   ],
   notAnAddress: NOT_AN_EMAIL,
   fields: EMAIL_FIELDS,
-  body: (identity, overrides = {}) => ({
-    client_secret: identity.clientSecret,
-    ...EMAIL.address(identity),
-    send_attempt: 1,
-    ...identity.idServer,
-    ...identity.requiredIdServer,
-    ...overrides,
-  }),
+  body: (identity, overrides) => requestBody(EMAIL, identity, overrides),
   deniedBody: (identity) => EMAIL.body(identity, { email: identity.deniedEmail }),
   mark: (context, identity) => ({ mails: context.mailbox.mailbox(identity.email).length, identityService: context.is.mark() }),
   async waitForSend(context, identity, since) {
@@ -209,14 +253,26 @@ export const MSISDN: MediumKit = {
   aNoun: 'a phone number',
   message: 'SMS message',
   specMessage: 'SMS',
+  sendAttemptScope: 'country + phone_number + client_secret triple',
   validates: 'msisdn-validation',
   sendsObservable: 'msisdn-by-identity-service',
   denies: 'denied-msisdn',
   unsupported: 'no-msisdn-validation',
   delegated: 'msisdn-by-identity-service',
+  ownVerification: 'msisdn-by-identity-service',
+  mailsOwnLink: false,
+  proxiedToNamedIdServer: false,
   addressFields: ['country', 'phone_number'],
   address: (identity) => ({ ...identity.msisdn }),
   canonical: (identity) => identity.msisdnCanonical,
+  canonicalForm: {
+    statement: 'D4',
+    says: "Note that MSISDNs do not include a leading '+'",
+    otherwise: "internationally with '+', or with spaces",
+    gloss: " (E.164 digits, no '+')",
+    keptAsWritten: 'msisdn-as-typed',
+    listedAsWritten: 'msisdn-listed-with-plus',
+  },
   identityErrors: [
     { status: 400, errcode: 'M_INVALID_ADDRESS', means: 'the phone number provided was invalid' },
     { status: 400, errcode: 'M_SEND_ERROR', means: 'the validation SMS could not be sent' },
@@ -225,13 +281,7 @@ export const MSISDN: MediumKit = {
   ],
   notAnAddress: NOT_A_PHONE_NUMBER,
   fields: MSISDN_FIELDS,
-  body: (identity, overrides = {}) => ({
-    client_secret: identity.clientSecret,
-    ...MSISDN.address(identity),
-    send_attempt: 1,
-    ...identity.requiredIdServer,
-    ...overrides,
-  }),
+  body: (identity, overrides) => requestBody(MSISDN, identity, overrides),
   deniedBody: (identity) => MSISDN.body(identity, { ...identity.deniedMsisdn }),
   mark: (context) => ({ mails: 0, identityService: context.is.mark() }),
   waitForSend: (context, identity, since) => expectSent(context, 'msisdn', MSISDN.canonical(identity), since),

@@ -13,6 +13,8 @@ import { REF } from './references.js';
 
 // Enough for any default burst we know of (Synapse's is 5), few enough to stop quickly.
 const MAX_REQUESTS = 40;
+/** Why each scenario runs alone. */
+const EXHAUSTS_THE_LIMIT = "exhausts the server's rate limit, which other scenarios would meet";
 
 /**
  * Requests with fresh addresses until one is refused for their number, or MAX_REQUESTS were
@@ -30,6 +32,7 @@ async function firstRefusal(endpoint: EndpointKey, kit: MediumKit, { hs, newIden
 }
 
 export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): FamilyScenario[] {
+  const needs = [kit.validates, 'rate-limited'] as const;
   return family('rate limiting', [
     {
       name: 'rate-limited',
@@ -39,8 +42,8 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       statements: ['C8', 'C10'],
       specRef: REF.rateLimiting,
       since: 'r0.4.0',
-      needs: [kit.validates, 'rate-limited'],
-      exclusive: 'exhausts the server\'s rate limit, which other scenarios would meet',
+      needs,
+      exclusive: EXHAUSTS_THE_LIMIT,
       failsUnder: ['rate-limit-wrong-errcode'],
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);
@@ -56,8 +59,8 @@ export function rateLimitScenarios(endpoint: EndpointKey, kit: MediumKit): Famil
       statements: ['C9'],
       specRef: noted(REF.rateLimiting, `"Homeservers SHOULD include a Retry-After header", since ${release('v1.10')}`),
       since: 'v1.10',
-      needs: [kit.validates, 'rate-limited'],
-      exclusive: 'exhausts the server\'s rate limit, which other scenarios would meet',
+      needs,
+      exclusive: EXHAUSTS_THE_LIMIT,
       failsUnder: ['rate-limit-no-retry'],
       async run(context) {
         const refused = await firstRefusal(endpoint, kit, context);

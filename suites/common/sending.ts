@@ -6,6 +6,7 @@ import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { noted } from '../../harness/model/spec-refs.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
+import { requestAndWaitForSend } from './sends.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 
@@ -40,10 +41,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       needs: observable,
       failsUnder: ['nothing-sent'],
       async run(context) {
-        const identity = await subject(context, kit, state);
-        const since = kit.mark(context, identity);
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
-        await kit.waitForSend(context, identity, since);
+        await requestAndWaitForSend(context, endpoint, kit, await subject(context, kit, state));
       },
     },
     {
@@ -58,10 +56,7 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       failsUnder: ['same-attempt-resends'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = kit.mark(context, identity);
-        const first = await context.hs.requestToken(endpoint, kit.body(identity));
-        context.must.match(first, requestTokenSuccess());
-        await kit.waitForSend(context, identity, since);
+        const first = await requestAndWaitForSend(context, endpoint, kit, identity);
         const retriedAt = kit.mark(context, identity);
         const retry = await context.hs.requestToken(endpoint, kit.body(identity));
         await kit.expectNoSend(context, identity, retriedAt);
@@ -105,12 +100,8 @@ export function sendingScenarios(endpoint: EndpointKey, kit: MediumKit, state: A
       failsUnder: ['higher-attempt-no-resend'],
       async run(context) {
         const identity = await subject(context, kit, state);
-        const since = kit.mark(context, identity);
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity)), requestTokenSuccess());
-        await kit.waitForSend(context, identity, since);
-        const resentAt = kit.mark(context, identity);
-        context.must.match(await context.hs.requestToken(endpoint, kit.body(identity, { send_attempt: 2 })), requestTokenSuccess());
-        await kit.waitForSend(context, identity, resentAt);
+        await requestAndWaitForSend(context, endpoint, kit, identity);
+        await requestAndWaitForSend(context, endpoint, kit, identity, { send_attempt: 2 });
       },
     },
   ]);
