@@ -35,7 +35,7 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-  servedOnLoopback,
+  sharedByEveryContainer,
 } from '../../harness/launch/containers/container-spec.js';
 import { containerServer } from '../../harness/launch/launchable.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
@@ -139,10 +139,9 @@ export function conduwuitContainerSpec(kind: ConduwuitKind, ports: ContainerPort
     image: family.image,
     env,
     files: [],
-    ...servedOnLoopback(ports),
+    ...sharedByEveryContainer(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: family.smtp ? [ports.smtpPort] : [],
-    identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     ...(family.sharedSecret && { registrationSharedSecret: secrets.registrationSharedSecret }),
     openRegistration: `${family.prefix}ALLOW_REGISTRATION + ${family.prefix}YES_I_AM_VERY_VERY_SURE_I_WANT_AN_OPEN_REGISTRATION_SERVER_PRONE_TO_ABUSE`,
     validation: { email: family.smtp ? 'smtp' : 'none', msisdn: 'none' },

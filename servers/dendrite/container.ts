@@ -22,11 +22,11 @@ import {
   CONTAINER_DATA_DIR,
   CONTAINER_PORT,
   CONTAINER_SERVER_NAME,
-  HOST_ALIAS,
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-  servedOnLoopback,
+  identityServerFromContainer,
+  sharedByEveryContainer,
 } from '../../harness/launch/containers/container-spec.js';
 
 import { containerServer } from '../../harness/launch/launchable.js';
@@ -49,11 +49,6 @@ export const DENDRITE_DATABASE_SECTIONS = [
   ['user_api', 'account_database'],
 ] as const;
 
-/** The identity server as Dendrite must be told to trust it: host and port, as id_server carries it. */
-export function dendriteIdentityServer(identityPort: number): string {
-  return `${HOST_ALIAS}:${identityPort}`;
-}
-
 export function dendriteContainerConfig(ports: ContainerPorts, secrets: ContainerSecrets): string {
   const database = (name: string) => ({ connection_string: `file:${CONTAINER_DATA_DIR}/dendrite_${name}.db` });
   const config = {
@@ -62,7 +57,7 @@ export function dendriteContainerConfig(ports: ContainerPorts, secrets: Containe
       server_name: CONTAINER_SERVER_NAME,
       private_key: KEY_PATH,
       // Only the harness's fake identity service; the default (generated) list names public ones.
-      trusted_third_party_id_servers: [dendriteIdentityServer(ports.identityPort)],
+      trusted_third_party_id_servers: [identityServerFromContainer(ports)],
       // Links and discovery point at the address the harness uses.
       well_known_client_name: `http://127.0.0.1:${ports.hostPort}`,
       presence: { enable_inbound: false, enable_outbound: false },
@@ -111,10 +106,9 @@ export function dendriteContainerSpec(ports: ContainerPorts, secrets: ContainerS
       `/usr/bin/generate-keys --private-key ${KEY_PATH} && exec /usr/bin/dendrite --config ${CONFIG_PATH} ` +
         `--http-bind-address 0.0.0.0:${CONTAINER_PORT} --really-enable-open-registration`,
     ],
-    ...servedOnLoopback(ports),
+    ...sharedByEveryContainer(ports),
     startupTimeoutMs: 120_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
-    identityServerName: dendriteIdentityServer(ports.identityPort),
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'client_api.registration_disabled: false + --really-enable-open-registration',
     // v0.13.8 routes only the email requestToken endpoints (register, account/3pid).

@@ -21,7 +21,8 @@ import {
   type ContainerPorts,
   type ContainerSecrets,
   type ContainerSpec,
-  servedOnLoopback,
+  identityServerFromContainer,
+  sharedByEveryContainer,
 } from '../../harness/launch/containers/container-spec.js';
 import { containerServer } from '../../harness/launch/launchable.js';
 import { serverFolder } from '../../harness/tool/server-folders.js';
@@ -52,7 +53,7 @@ export function synapseContainerConfig(ports: ContainerPorts, secrets: Container
   document.setIn(['listeners', 0, 'bind_addresses'], ['0.0.0.0']);
   // The harness's services are on the host, reached through the tunnel's alias.
   document.setIn(['email', 'smtp_host'], HOST_ALIAS);
-  document.setIn(['account_threepid_delegates', 'msisdn'], `http://${HOST_ALIAS}:${ports.identityPort}`);
+  document.setIn(['account_threepid_delegates', 'msisdn'], `http://${identityServerFromContainer(ports)}`);
   if (document.errors.length > 0) throw new Error(`container homeserver.yaml: ${document.errors.map((e) => e.message).join('; ')}`);
   return document.toString();
 }
@@ -68,10 +69,9 @@ export function synapseContainerSpec(ports: ContainerPorts, secrets: ContainerSe
       PYTHONUNBUFFERED: '1',
     },
     files: [{ path: CONFIG_PATH, content: synapseContainerConfig(ports, secrets, variant), mode: 0o644 }],
-    ...servedOnLoopback(ports),
+    ...sharedByEveryContainer(ports),
     startupTimeoutMs: 180_000,
     hostPortsToExpose: [ports.identityPort, ports.smtpPort],
-    identityServerName: `${HOST_ALIAS}:${ports.identityPort}`,
     registrationSharedSecret: secrets.registrationSharedSecret,
     openRegistration: 'enable_registration + enable_registration_without_verification (from the template)',
     validation: { email: 'smtp', msisdn: 'identity-service' },

@@ -1,49 +1,27 @@
 // Levels drive the exit code: against the reference homeserver with one fault, a failed
 // should-level scenario is a warning (exit 0) unless --strict, a failed must-level one fails
 // the run either way; the reports say which was which.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { freePort } from '../../harness/launch/child-process.js';
-import type { Results } from '../../harness/report/results.js';
 import { holdsAt, statements } from '../../harness/model/statements.js';
 import { ALL_SCENARIOS } from '../../harness/cli/run.js';
+import { cliAgainstReference } from '../reference-server/cli-against-reference.js';
 import type { Fault } from '../reference-server/faults.js';
-import { ReferenceHomeserver } from '../reference-server/reference-homeserver.js';
 import { REFERENCE_SPEC, SETUPS } from '../reference-server/setups.js';
-import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'm3c-strict-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const noExpectations = join(dir, 'none.yaml');
-writeFileSync(noExpectations, 'expectations: {}\n');
-const setup = SETUPS[0]!;
-let runs = 0;
+const againstReference = cliAgainstReference(dir);
 
 // A should (the spec's "should" for CORS headers) and a must, each with a fault that fails it.
 const SHOULD = { id: 'register-email/cors-headers', fault: 'no-cors' } as const;
 const MUST = { id: 'register-email/denied', fault: 'denied-allowed' } as const;
 
 /** Runs the one scenario `id` (a leading `*` anchors the pattern: `cors-headers` alone would match `cors-headers-on-error` too). */
-async function run(id: string, fault: Fault, extra: string[] = []) {
-  const identityPort = await freePort();
-  const smtpPort = await freePort();
-  const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults: [fault], trustedIdServers: [`127.0.0.1:${identityPort}`], ...setup.server });
-  await hs.start();
-  try {
-    const resultsFile = join(dir, `run-${runs++}.json`);
-    const cli = await runCli([
-      '--homeserver', hs.url, '--profile', setup.profile,
-      '--identity-port', String(identityPort), '--smtp-port', String(smtpPort),
-      '--shared-secret', hs.registrationSharedSecret,
-      '--expectations', noExpectations, '--results', resultsFile, '--only', `*${id}`, '--quiet',
-      ...extra,
-    ]);
-    return { ...cli, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as Results };
-  } finally {
-    await hs.stop();
-  }
+function run(id: string, fault: Fault, extra: string[] = []) {
+  return againstReference(SETUPS[0]!, [fault], ['--only', `*${id}`, '--quiet', ...extra]);
 }
 
 test('the scenarios are the levels this test says they are', () => {

@@ -1,8 +1,7 @@
 // Real servers on 127.0.0.1 for the HTTP client's self-tests: well-behaved ones and ones
 // that misbehave the way a broken homeserver (or a proxy in front of it) can.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface Loopback {
   /** `http://127.0.0.1:<port>` */
@@ -14,17 +13,7 @@ export interface Loopback {
 /** An HTTP server; `close` also drops connections a test left open. */
 export async function httpServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Loopback> {
   const server = createHttpServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return onLoopback(server, () => server.closeAllConnections());
 }
 
 /** A bare TCP server: for peers that do not speak HTTP, or stop speaking it midway. */
@@ -37,6 +26,13 @@ export async function tcpServer(onConnection: (socket: Socket) => void): Promise
     socket.on('error', () => {});
     onConnection(socket);
   });
+  return onLoopback(server, () => {
+    for (const socket of sockets) socket.destroy();
+  });
+}
+
+/** Listens on a free port of 127.0.0.1; `close` drops what the server still holds open first, or it would wait for it. */
+async function onLoopback(server: Server, dropConnections: () => void): Promise<Loopback> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -44,7 +40,7 @@ export async function tcpServer(onConnection: (socket: Socket) => void): Promise
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
+        dropConnections();
         server.close(() => resolve());
       }),
   };

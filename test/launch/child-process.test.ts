@@ -171,22 +171,17 @@ describe('the harness process ending', () => {
     await eventually(() => (processIsAlive(pid) ? undefined : true), withinMs, `pid ${pid} to die`);
   }
 
-  it('kills the group and re-raises when the parent gets SIGINT (exit 130 in a shell)', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('kills the group and re-raises when the parent gets %s (exit %d in a shell)', async (signal, shellCode) => {
     const run = await startParent('wait');
-    run.parent.kill('SIGINT');
+    run.parent.kill(signal);
     const exit = await run.exited;
-    // Re-raised with the default action: a death by SIGINT, which a shell reports as 130.
-    expect(exit.signal === 'SIGINT' || exit.code === 130).toBe(true);
+    // Re-raised with the default action: a death by the signal, which a shell reports as 128 + its number.
+    expect(exit.signal === signal || exit.code === shellCode).toBe(true);
     await expectGone(run.grandchild, 5_000);
     expect(groupHasLiveMembers(run.pids.child)).toBe(false);
-  });
-
-  it('kills the group when the parent gets SIGTERM', async () => {
-    const run = await startParent('wait');
-    run.parent.kill('SIGTERM');
-    const exit = await run.exited;
-    expect(exit.signal === 'SIGTERM' || exit.code === 143).toBe(true);
-    await expectGone(run.grandchild, 5_000);
   });
 
   it('kills the group when the parent calls process.exit() without stopping it', async () => {
@@ -195,17 +190,13 @@ describe('the harness process ending', () => {
     await expectGone(run.grandchild, 5_000);
   });
 
-  it('kills the group when the parent dies of an uncaught exception', async () => {
-    const run = await startParent('throw');
+  it.each([
+    ['uncaught exception', 'throw'],
+    ['unhandled rejection', 'reject'],
+  ])('kills the group when the parent dies of an %s', async (death, mode) => {
+    const run = await startParent(mode);
     expect((await run.exited).code).toBe(1);
-    expect(run.stderr()).toContain('deliberate uncaught exception');
-    await expectGone(run.grandchild, 5_000);
-  });
-
-  it('kills the group when the parent dies of an unhandled rejection', async () => {
-    const run = await startParent('reject');
-    expect((await run.exited).code).toBe(1);
-    expect(run.stderr()).toContain('deliberate unhandled rejection');
+    expect(run.stderr()).toContain(`deliberate ${death}`);
     await expectGone(run.grandchild, 5_000);
   });
 

@@ -10,7 +10,7 @@ import { loadProfile } from '../../harness/model/profile.js';
 import { builtInFiles } from '../../harness/tool/server-folders.js';
 import { UsageError } from '../../harness/tool/usage-error.js';
 import { CONDUWUIT_FAMILY, DOCKER_TUWUNEL, MAIL_SENDER } from '../../servers/conduwuit/container.js';
-import { DENDRITE_DATABASE_SECTIONS, dendriteIdentityServer } from '../../servers/dendrite/container.js';
+import { DENDRITE_DATABASE_SECTIONS } from '../../servers/dendrite/container.js';
 import { isLaunchable, LAUNCHABLE, SERVERS } from '../../servers/index.js';
 import { DOCKER_SYNAPSE } from '../../servers/synapse/container.js';
 import { SYNAPSE_VERSION } from '../../servers/synapse/local.js';
@@ -232,8 +232,7 @@ describe('docker:dendrite', () => {
   });
 
   test('trusts only the fake identity service, as id_server names it; nothing else outbound', () => {
-    expect(config.global.trusted_third_party_id_servers).toEqual([dendriteIdentityServer(ports.identityPort)]);
-    expect(dendriteIdentityServer(ports.identityPort)).toBe(`${HOST_ALIAS}:${ports.identityPort}`);
+    expect(config.global.trusted_third_party_id_servers).toEqual([spec.identityServerName]);
     expect(config.federation_api.key_perspectives).toEqual([]);
     expect(config.federation_api.disable_tls_validation).toBe(true);
     expect(config.global.report_stats).toEqual({ enabled: false });

@@ -3,17 +3,15 @@
 // run through the CLI against the conformant reference homeserver, passes; and every
 // scenario fails against the server with each fault it names in `failsUnder`, run under the
 // first setup it applies to.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { freePort } from '../../harness/launch/child-process.js';
 import type { Results } from '../../harness/report/results.js';
 import { idFilter, type Scenario } from '../../harness/model/scenario.js';
 import { SUITES } from '../../suites/index.js';
-import { runCli } from '../cli/run-cli.js';
+import { cliAgainstReference } from './cli-against-reference.js';
 import { isFault, type Fault } from './faults.js';
-import { ReferenceHomeserver } from './reference-homeserver.js';
 import { appliesUnder, homeSetup, SETUPS, type Setup } from './setups.js';
 
 const SCENARIOS: readonly Scenario[] = SUITES.flatMap((suite) => suite.scenarios);
@@ -22,9 +20,7 @@ const SCENARIOS: readonly Scenario[] = SUITES.flatMap((suite) => suite.scenarios
 const PARALLEL_RUNS = 3;
 const RUN_TIMEOUT_MS = 600_000;
 
-const dir = mkdtempSync(join(tmpdir(), 'm3c-flips-'));
-const noExpectations = join(dir, 'none.yaml');
-writeFileSync(noExpectations, 'expectations: {}\n');
+const againstReference = cliAgainstReference(mkdtempSync(join(tmpdir(), 'm3c-flips-')));
 
 /** Each (setup, fault) and the scenarios that must fail under it, in catalogue order. */
 function failureCases(): Array<{ setup: Setup; fault: Fault; ids: string[] }> {
@@ -65,30 +61,9 @@ async function inTurn<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-let runs = 0;
-function runAgainstReference(setup: Setup, faults: Fault[], only?: string, extra: string[] = []): Promise<{ code: number | null; results: Results; output: string }> {
-  return inTurn(async () => {
-    const identityPort = await freePort();
-    const smtpPort = await freePort();
-    const trustedIdServers = [`127.0.0.1:${identityPort}`];
-    const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults, trustedIdServers, ...setup.server });
-    await hs.start();
-    try {
-      const resultsFile = join(dir, `run-${runs++}.json`);
-      const run = await runCli([
-        '--homeserver', hs.url, '--profile', setup.profile,
-        '--identity-port', String(identityPort), '--smtp-port', String(smtpPort),
-        '--shared-secret', hs.registrationSharedSecret,
-        '--expectations', noExpectations, '--results', resultsFile,
-        ...(only === undefined ? [] : ['--only', only]),
-        ...(setup.spec ? ['--spec', setup.spec] : []),
-        ...extra,
-      ]);
-      return { code: run.code, results: JSON.parse(readFileSync(resultsFile, 'utf8')) as Results, output: run.stdout + run.stderr };
-    } finally {
-      await hs.stop();
-    }
-  });
+async function runAgainstReference(setup: Setup, faults: Fault[], only?: string, extra: string[] = []): Promise<{ code: number | null; results: Results; output: string }> {
+  const run = await inTurn(() => againstReference(setup, faults, [...(only === undefined ? [] : ['--only', only]), ...extra]));
+  return { code: run.code, results: run.results, output: run.stdout + run.stderr };
 }
 
 describe('the catalogue declares its failure cases', () => {

@@ -7,11 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { freePort } from '../../harness/launch/child-process.js';
 import type { Results } from '../../harness/report/results.js';
 import { runCli } from '../cli/run-cli.js';
+import { startReference } from './cli-against-reference.js';
 import type { Fault } from './faults.js';
-import { ReferenceHomeserver } from './reference-homeserver.js';
 import { SETUPS } from './setups.js';
 
 // add-binds-nothing fails every scenario about a bound address after its account, password
@@ -31,23 +30,12 @@ test('no output of a run holds a live secret of that run', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'm3c-secrets-'));
   const expectations = join(dir, 'none.yaml');
   writeFileSync(expectations, 'expectations: {}\n');
-  const [identityPort, smtpPort] = [await freePort(), await freePort()];
-  const setup = SETUPS[0]!;
-  const hs = new ReferenceHomeserver({ identityPort, smtpPort, faults: FAULTS, trustedIdServers: [`127.0.0.1:${identityPort}`], ...setup.server });
-  await hs.start();
+  const { hs, targetArgs } = await startReference(SETUPS[0]!, FAULTS);
   const runDir = join(dir, 'run');
   const [resultsFile, junitFile, summaryFile, site] = [join(runDir, 'results.json'), join(dir, 'junit.xml'), join(dir, 'summary.md'), join(dir, 'site')];
   let outputs: Array<{ name: string; text: string }>;
   try {
-    const run = await runCli(
-      [
-        '--homeserver', hs.url, '--profile', setup.profile,
-        '--identity-port', String(identityPort), '--smtp-port', String(smtpPort),
-        '--shared-secret', hs.registrationSharedSecret,
-        '--expectations', expectations, '--results', resultsFile, '--junit', junitFile,
-      ],
-      { GITHUB_STEP_SUMMARY: summaryFile },
-    );
+    const run = await runCli([...targetArgs, '--expectations', expectations, '--results', resultsFile, '--junit', junitFile], { GITHUB_STEP_SUMMARY: summaryFile });
     expect(run.code, run.stderr.slice(-4000)).toBe(1);
     const dashboard = await runCli(['dashboard', '--in', runDir, '--out', site]);
     expect(dashboard.code, dashboard.stderr).toBe(0);

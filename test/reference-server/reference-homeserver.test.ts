@@ -4,7 +4,7 @@
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Accounts, type Account } from '../../harness/target/accounts.js';
-import type { EndpointKey } from '../../harness/model/endpoints.js';
+import type { EndpointKey, Medium } from '../../harness/model/endpoints.js';
 import { Homeserver } from '../../harness/target/homeserver.js';
 import { HttpClient } from '../../harness/http/client.js';
 import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
@@ -166,6 +166,17 @@ async function addThreepid(t: Target, account: Account, sid: string, clientSecre
   return second.response?.status;
 }
 
+/** Two accounts on `main` with a validated session each for one email, which the first has already added. */
+async function secondClaim() {
+  const id = fresh();
+  const first = await main.accounts.create(id);
+  const second = await main.accounts.create({ ...fresh(), email: id.email });
+  const firstSession = await main.accounts.validatedEmail(first, id);
+  const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
+  await main.accounts.add(first, firstSession);
+  return { id, second, secondSession };
+}
+
 // ---- the conformant server ----
 
 describe('the HTTP layer', () => {
@@ -310,12 +321,7 @@ describe('canonical addresses and completing validation', () => {
   });
 
   test("/account/3pid/add refuses an address already added to another user's account", async () => {
-    const id = fresh();
-    const first = await main.accounts.create(id);
-    const second = await main.accounts.create({ ...fresh(), email: id.email });
-    const firstSession = await main.accounts.validatedEmail(first, id);
-    const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
-    await main.accounts.add(first, firstSession);
+    const { second, secondSession } = await secondClaim();
     expectError(await main.accounts.tryAdd(second, secondSession), 400, 'M_THREEPID_IN_USE');
   });
 });
@@ -339,29 +345,6 @@ describe('msisdn requestTokens', () => {
     const right = await main.http.post(submit_url, { sid, client_secret: id.clientSecret, token: is.tokenFor(sid) });
     expect(json(right)).toEqual({ success: true });
     expect(relayed(id, '/validate/msisdn/submitToken')).toHaveLength(2);
-  });
-
-  test('every send_attempt goes to the IS, which keeps the sid and texts only on a higher one', async () => {
-    const id = fresh();
-    const first = expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)));
-    expect(expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id)))).toBe(first);
-    expect(expectSuccess(await main.hs.requestToken('register-msisdn', msisdnBody(id, { send_attempt: 2 })))).toBe(first);
-    expect(relayed(id).map((body) => body['send_attempt'])).toEqual([1, 1, 2]);
-    expect(is.sent.filter((sent) => sent.sid === first)).toHaveLength(2);
-  });
-
-  test('IS errors: a 4xx Matrix error is relayed; a 5xx, a reset and a hang become 502 M_UNKNOWN', async () => {
-    const path = '/validate/msisdn/requestToken';
-    is.inject({ path, fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_ADDRESS' }, times: 1 });
-    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 400, 'M_INVALID_ADDRESS');
-    is.inject({ path, fault: { kind: 'status', status: 500, body: '<html>oops</html>' }, times: 1 });
-    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 502, 'M_UNKNOWN');
-    is.inject({ path, fault: { kind: 'reset' }, times: 1 });
-    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(fresh())), 502, 'M_UNKNOWN');
-    is.inject({ path, fault: { kind: 'hang' }, times: 1 });
-    const hung = await main.hs.requestToken('register-msisdn', msisdnBody(fresh()));
-    expectError(hung, 502, 'M_UNKNOWN');
-    expect(hung.durationMs).toBeGreaterThanOrEqual(IDENTITY_TIMEOUT_MS - 20);
   });
 });
 
@@ -395,17 +378,6 @@ describe('bound and unbound addresses', () => {
     expectError(await main.hs.requestToken('register-email', again), 400, 'M_THREEPID_IN_USE');
     expectError(await main.hs.requestToken('3pid-email', again), 400, 'M_THREEPID_IN_USE');
     await requestAndFollow(main, 'password-email', { ...id, clientSecret: `${id.clientSecret}.reset` });
-  });
-
-  test('a bound msisdn: register and 3pid answer 400 M_THREEPID_IN_USE, password reset is relayed', async () => {
-    const id = fresh();
-    const account = await main.accounts.withBoundMsisdn(id);
-    expect(await main.accounts.threepids(account)).toEqual([expect.objectContaining({ medium: 'msisdn', address: id.msisdnCanonical })]);
-    const again = { ...id, clientSecret: `${id.clientSecret}.again` };
-    expectError(await main.hs.requestToken('register-msisdn', msisdnBody(again)), 400, 'M_THREEPID_IN_USE');
-    expectError(await main.hs.requestToken('3pid-msisdn', msisdnBody(again)), 400, 'M_THREEPID_IN_USE');
-    expectSuccess(await main.hs.requestToken('password-msisdn', msisdnBody(again)));
-    expect(relayed(again)).toHaveLength(1);
   });
 
   test('password reset for an unbound address answers 400 M_THREEPID_NOT_FOUND and sends nothing', async () => {
@@ -532,15 +504,9 @@ describe("email proxied to id_server (emailVia 'id-server')", () => {
 
   test('Accounts.withBoundEmail binds through the identity server: 3pid/add asks it for the validated session', async () => {
     const id = freshProxied();
-    const account = await viaIdServer.accounts.withBoundEmail(id);
-    expect(await viaIdServer.accounts.threepids(account)).toEqual([expect.objectContaining({ medium: 'email', address: id.email })]);
+    await viaIdServer.accounts.withBoundEmail(id);
     const asked = tlsIs.requestsTo('/3pid/getValidated3pid').filter((r) => r.query['client_secret'] === id.clientSecret);
     expect(asked.map((r) => [r.method, r.path, r.responseStatus])).toEqual([['GET', '/_matrix/identity/v2/3pid/getValidated3pid', 200]]);
-    const again = { ...id, clientSecret: `${id.clientSecret}.again` };
-    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(again)), 400, 'M_THREEPID_IN_USE');
-    expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(again)), 400, 'M_THREEPID_IN_USE');
-    expectSuccess(await viaIdServer.hs.requestToken('password-email', proxiedBody(again)));
-    expect(proxied(again)).toHaveLength(1);
   });
 
   test('/account/3pid/add refuses a session the identity server has not validated', async () => {
@@ -555,29 +521,6 @@ describe("email proxied to id_server (emailVia 'id-server')", () => {
     const id = freshProxied();
     expectError(await viaIdServer.hs.requestToken('password-email', proxiedBody(id)), 400, 'M_THREEPID_NOT_FOUND');
     expect(proxied(id)).toEqual([]);
-  });
-
-  test('every send_attempt goes to the identity server, which keeps the sid and mails only on a higher one', async () => {
-    const id = freshProxied();
-    const first = expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)));
-    expect(expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id)))).toBe(first);
-    expect(expectSuccess(await viaIdServer.hs.requestToken('register-email', proxiedBody(id, { send_attempt: 2 })))).toBe(first);
-    expect(proxied(id).map((body) => body['send_attempt'])).toEqual([1, 1, 2]);
-    expect(tlsIs.sent.filter((sent) => sent.sid === first)).toHaveLength(2);
-  });
-
-  test('identity server errors: a 4xx Matrix error is relayed; a 5xx, a reset and a hang become 502 M_UNKNOWN', async () => {
-    const path = '/validate/email/requestToken';
-    tlsIs.inject({ path, fault: { kind: 'matrix-error', status: 400, errcode: 'M_INVALID_EMAIL' }, times: 1 });
-    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied())), 400, 'M_INVALID_EMAIL');
-    tlsIs.inject({ path, fault: { kind: 'status', status: 500, body: 'Internal Server Error' }, times: 1 });
-    expectError(await viaIdServer.hs.requestToken('3pid-email', proxiedBody(freshProxied())), 502, 'M_UNKNOWN');
-    tlsIs.inject({ path, fault: { kind: 'reset' }, times: 1 });
-    expectError(await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied())), 502, 'M_UNKNOWN');
-    tlsIs.inject({ path, fault: { kind: 'hang' }, times: 1 });
-    const hung = await viaIdServer.hs.requestToken('register-email', proxiedBody(freshProxied()));
-    expectError(hung, 502, 'M_UNKNOWN');
-    expect(hung.durationMs).toBeGreaterThanOrEqual(IDENTITY_TIMEOUT_MS - 20);
   });
 
   test("without a CA the fake's certificate goes unchecked on loopback; with another CA it is refused (502)", async () => {
@@ -595,6 +538,69 @@ describe("email proxied to id_server (emailVia 'id-server')", () => {
     const { sid, submit_url } = json(await viaIdServer.hs.requestToken('register-msisdn', msisdnBody(id)));
     expect(relayedTo(tlsIs, id, '/validate/msisdn/requestToken')).toHaveLength(1);
     expect(json(await viaIdServer.http.post(submit_url, { sid, client_secret: id.clientSecret, token: tlsIs.tokenFor(sid) }))).toEqual({ success: true });
+  });
+});
+
+// ---- what both ways to an identity service share ----
+
+/** A target that hands requestTokens of one medium to an identity service, and how to make them. */
+interface Relay {
+  name: string;
+  target: Target;
+  service: FakeIdentityService;
+  medium: Medium;
+  newIdentity: () => FreshIdentity;
+  body: (id: FreshIdentity, extra?: object) => object;
+  bind: (accounts: Accounts, id: FreshIdentity) => Promise<Account>;
+  /** As the account lists it. */
+  address: (id: FreshIdentity) => string;
+  /** The service's refusal of an address, which the server passes on as it is. */
+  refusal: string;
+}
+
+const RELAYS: Relay[] = [
+  { name: 'msisdn relayed to the IS', target: main, service: is, medium: 'msisdn', newIdentity: fresh, body: msisdnBody, refusal: 'M_INVALID_ADDRESS',
+    bind: (accounts, id) => accounts.withBoundMsisdn(id), address: (id) => id.msisdnCanonical },
+  { name: 'email proxied to id_server over HTTPS', target: viaIdServer, service: tlsIs, medium: 'email', newIdentity: freshProxied, body: proxiedBody, refusal: 'M_INVALID_EMAIL',
+    bind: (accounts, id) => accounts.withBoundEmail(id), address: (id) => id.email },
+];
+
+describe.each(RELAYS)('$name', ({ target, service, medium, newIdentity, body, bind, address, refusal }) => {
+  const path = `/validate/${medium}/requestToken`;
+  const request = (flow: 'register' | 'password' | '3pid', id = newIdentity(), extra: object = {}) => target.hs.requestToken(`${flow}-${medium}`, body(id, extra));
+  const received = (id: FreshIdentity) => relayedTo(service, id, path);
+
+  test('every send_attempt goes to the identity service, which keeps the sid and sends only on a higher one', async () => {
+    const id = newIdentity();
+    const first = expectSuccess(await request('register', id));
+    expect(expectSuccess(await request('register', id))).toBe(first);
+    expect(expectSuccess(await request('register', id, { send_attempt: 2 }))).toBe(first);
+    expect(received(id).map((relayedBody) => relayedBody['send_attempt'])).toEqual([1, 1, 2]);
+    expect(service.sent.filter((sent) => sent.sid === first)).toHaveLength(2);
+  });
+
+  test('identity service errors: a 4xx Matrix error is relayed; a 5xx, a reset and a hang become 502 M_UNKNOWN', async () => {
+    service.inject({ path, fault: { kind: 'matrix-error', status: 400, errcode: refusal }, times: 1 });
+    expectError(await request('register'), 400, refusal);
+    service.inject({ path, fault: { kind: 'status', status: 500, body: '<html>oops</html>' }, times: 1 });
+    expectError(await request('3pid'), 502, 'M_UNKNOWN');
+    service.inject({ path, fault: { kind: 'reset' }, times: 1 });
+    expectError(await request('register'), 502, 'M_UNKNOWN');
+    service.inject({ path, fault: { kind: 'hang' }, times: 1 });
+    const hung = await request('register');
+    expectError(hung, 502, 'M_UNKNOWN');
+    expect(hung.durationMs).toBeGreaterThanOrEqual(IDENTITY_TIMEOUT_MS - 20);
+  });
+
+  test('a bound address: register and 3pid answer 400 M_THREEPID_IN_USE, password reset is relayed', async () => {
+    const id = newIdentity();
+    const account = await bind(target.accounts, id);
+    expect(await target.accounts.threepids(account)).toEqual([expect.objectContaining({ medium, address: address(id) })]);
+    const again = { ...id, clientSecret: `${id.clientSecret}.again` };
+    expectError(await request('register', again), 400, 'M_THREEPID_IN_USE');
+    expectError(await request('3pid', again), 400, 'M_THREEPID_IN_USE');
+    expectSuccess(await request('password', again));
+    expect(received(again)).toHaveLength(1);
   });
 });
 
@@ -748,6 +754,13 @@ describe('password reset, registration and login', () => {
 
 // ---- faults: each changes the answer it names ----
 
+/** A requestToken for an email already bound to an account on `main`, under another client_secret. */
+async function requestForBoundEmail(endpoint: EndpointKey): Promise<Exchange> {
+  const id = fresh();
+  await main.accounts.withBoundEmail(id);
+  return main.hs.requestToken(endpoint, emailBody(id, { client_secret: 'other' }));
+}
+
 async function overLimit(t: Target): Promise<Exchange> {
   for (;;) {
     const exchange = await t.hs.requestToken('register-msisdn', msisdnBody(fresh()));
@@ -828,22 +841,16 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expectError(await main.hs.requestToken('register-email', emailBody(fresh(), { email: 'x@denied.test' })), 403, 'M_FORBIDDEN');
   },
   'in-use-500': async () => {
-    const id = fresh();
-    await main.accounts.withBoundEmail(id);
-    expectError(await main.hs.requestToken('register-email', emailBody(id, { client_secret: 'other' })), 500, 'M_UNKNOWN');
+    expectError(await requestForBoundEmail('register-email'), 500, 'M_UNKNOWN');
   },
   'in-use-wrong-errcode': async () => {
-    const id = fresh();
-    await main.accounts.withBoundEmail(id);
-    expectError(await main.hs.requestToken('3pid-email', emailBody(id, { client_secret: 'other' })), 400, 'M_UNKNOWN');
+    expectError(await requestForBoundEmail('3pid-email'), 400, 'M_UNKNOWN');
   },
   'password-unbound-in-use': async () => {
     expectError(await main.hs.requestToken('password-email', emailBody(fresh())), 400, 'M_THREEPID_IN_USE');
   },
   'password-bound-not-found': async () => {
-    const id = fresh();
-    await main.accounts.withBoundEmail(id);
-    expectError(await main.hs.requestToken('password-email', emailBody(id, { client_secret: 'other' })), 400, 'M_THREEPID_NOT_FOUND');
+    expectError(await requestForBoundEmail('password-email'), 400, 'M_THREEPID_NOT_FOUND');
   },
   'add-binds-nothing': async () => {
     const id = fresh();
@@ -893,12 +900,7 @@ const FAULT_CHECKS: Record<Fault, () => Promise<void>> = {
     expectError(exchange, 400, 'M_UNKNOWN');
   },
   'add-steals-bound-address': async () => {
-    const id = fresh();
-    const first = await main.accounts.create(id);
-    const second = await main.accounts.create({ ...fresh(), email: id.email });
-    const firstSession = await main.accounts.validatedEmail(first, id);
-    const secondSession = await main.accounts.validatedEmail(second, { ...id, clientSecret: `${id.clientSecret}.second` });
-    await main.accounts.add(first, firstSession);
+    const { id, second, secondSession } = await secondClaim();
     await main.accounts.add(second, secondSession);
     expect((await main.accounts.threepids(second)).map((t) => t.address)).toEqual([id.email]);
   },

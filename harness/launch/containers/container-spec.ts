@@ -96,12 +96,20 @@ export interface ContainerSpec {
 /** Where a container keeps its state: a tmpfs, gone with the container. */
 export const CONTAINER_DATA_DIR = '/m3c-data';
 
+/** The harness's identity service as a server in a container reaches it: host and port, as id_server names it. */
+export function identityServerFromContainer(ports: ContainerPorts): string {
+  return `${HOST_ALIAS}:${ports.identityPort}`;
+}
+
 /**
  * What every container shares: the client API on CONTAINER_PORT, published on the host's
  * 127.0.0.1:hostPort, ready once /versions answers, under the one server name, with its state
- * in CONTAINER_DATA_DIR on a tmpfs. World-writable, because images drop to their own user.
+ * in CONTAINER_DATA_DIR on a tmpfs (world-writable, because images drop to their own user),
+ * and the harness's identity service reached through the host alias.
  */
-export function servedOnLoopback(ports: ContainerPorts): Pick<ContainerSpec, 'exposedPort' | 'hostPort' | 'url' | 'readyPath' | 'serverName' | 'tmpfs'> {
+export function sharedByEveryContainer(
+  ports: ContainerPorts,
+): Pick<ContainerSpec, 'exposedPort' | 'hostPort' | 'url' | 'readyPath' | 'serverName' | 'tmpfs' | 'identityServerName'> {
   return {
     tmpfs: { [CONTAINER_DATA_DIR]: 'rw,mode=1777' },
     exposedPort: CONTAINER_PORT,
@@ -109,6 +117,7 @@ export function servedOnLoopback(ports: ContainerPorts): Pick<ContainerSpec, 'ex
     url: `http://127.0.0.1:${ports.hostPort}`,
     readyPath: '/_matrix/client/versions',
     serverName: CONTAINER_SERVER_NAME,
+    identityServerName: identityServerFromContainer(ports),
   };
 }
 
