@@ -21,6 +21,14 @@ export const THREEPID_STAGE: Readonly<Record<Medium, string>> = {
   msisdn: 'm.login.msisdn',
 };
 
+/** The two requests a 3PID session authorises: registering, and resetting a password. */
+export type ThreepidPurpose = 'register' | 'password';
+
+const PURPOSE_PATH: Readonly<Record<ThreepidPurpose, string>> = { register: '/register', password: '/account/password' };
+
+/** Asked for with no auth, so the server only answers which flows it offers. */
+const UNUSED_PASSWORD = 'flows-only-no-auth-given';
+
 export class ThreepidAuth {
   constructor(
     private readonly hs: Homeserver,
@@ -30,25 +38,24 @@ export class ThreepidAuth {
   /** POST /account/password with no access token: the password reset, authorised by the 3PID session. */
   changePassword(medium: Medium, creds: ThreepidCreds, newPassword: string): Promise<Exchange> {
     this.secrets.learn(newPassword, 'new password of the test account');
-    return this.withThreepidAuth(`${clientPrefix(this.hs.spec)}/account/password`, { new_password: newPassword }, medium, creds);
+    return this.withThreepidAuth(`${clientPrefix(this.hs.spec)}${PURPOSE_PATH.password}`, { new_password: newPassword }, medium, creds);
   }
 
   /** POST /register for a new user, its one stage the 3PID session. */
   register(medium: Medium, creds: ThreepidCreds, user: { localpart: string; password: string }): Promise<Exchange> {
     this.secrets.learn(user.password, 'password of the test account');
-    return this.withThreepidAuth(`${clientPrefix(this.hs.spec)}/register`, { username: user.localpart, password: user.password }, medium, creds);
+    return this.withThreepidAuth(`${clientPrefix(this.hs.spec)}${PURPOSE_PATH.register}`, { username: user.localpart, password: user.password }, medium, creds);
   }
 
   /**
-   * The flows POST /register offers, from the 401 that an empty request answers; undefined
-   * where it answers anything else (registration closed, say), with that answer.
+   * The flows POST /register (or, unauthenticated, POST /account/password) offers, from the
+   * 401 that a request without auth answers; undefined where it answers anything else
+   * (registration closed, say), with that answer.
    */
-  async registrationFlows(): Promise<{ flows: string[][] | undefined; exchange: Exchange }> {
-    const exchange = await this.hs.http.post(`${clientPrefix(this.hs.spec)}/register`, {});
-    const flows = (jsonOf(exchange) as { flows?: unknown } | undefined)?.flows;
-    const stages = exchange.response?.status === 401 && Array.isArray(flows)
-      ? flows.map((flow) => ((flow as { stages?: unknown })?.stages as unknown[] | undefined)?.filter((s): s is string => typeof s === 'string') ?? [])
-      : undefined;
+  async flows(purpose: ThreepidPurpose): Promise<{ flows: string[][] | undefined; exchange: Exchange }> {
+    const exchange = await this.hs.http.post(`${clientPrefix(this.hs.spec)}${PURPOSE_PATH[purpose]}`, purpose === 'register' ? {} : { new_password: UNUSED_PASSWORD });
+    const flows = uiaFlows(exchange);
+    const stages = flows?.map((flow) => ((flow as { stages?: unknown })?.stages as unknown[] | undefined)?.filter((s): s is string => typeof s === 'string') ?? []);
     return { flows: stages, exchange };
   }
 
@@ -75,17 +82,25 @@ export class ThreepidAuth {
   }
 
   /**
-   * POSTs the body, and where the answer is a 401 starting a UIA session, again with the
-   * 3PID stage in it. Any other first answer is the answer: a server that refuses (or, wrongly,
-   * grants) before asking for auth has said what it does.
+   * POSTs the body, and where the answer is a 401 asking for user-interactive auth, again with
+   * the 3PID stage in it (and the UIA session, where the 401 gave one: "if one is provided").
+   * Any other first answer is the answer: a server that refuses (or, wrongly, grants) before
+   * asking for auth has said what it does.
    */
   private async withThreepidAuth(path: string, body: Record<string, unknown>, medium: Medium, creds: ThreepidCreds): Promise<Exchange> {
     const first = await this.hs.http.post(path, body);
-    const session = first.response?.status === 401 ? (jsonOf(first) as { session?: unknown } | undefined)?.session : undefined;
-    if (typeof session !== 'string') return first;
-    const exchange = await this.hs.http.post(path, { ...body, auth: { type: THREEPID_STAGE[medium], threepid_creds: creds, session } });
+    if (uiaFlows(first) === undefined) return first;
+    const session = (jsonOf(first) as { session?: unknown }).session;
+    const auth = { type: THREEPID_STAGE[medium], threepid_creds: creds, ...(typeof session === 'string' && { session }) };
+    const exchange = await this.hs.http.post(path, { ...body, auth });
     const token = (jsonOf(exchange) as { access_token?: unknown } | undefined)?.access_token;
     if (typeof token === 'string') this.secrets.learn(token, 'access token of a new account');
     return exchange;
   }
+}
+
+/** The `flows` of a 401 that asks for user-interactive auth; undefined for any other answer. */
+function uiaFlows(exchange: Exchange): unknown[] | undefined {
+  const flows = (jsonOf(exchange) as { flows?: unknown } | undefined)?.flows;
+  return exchange.response?.status === 401 && Array.isArray(flows) ? flows : undefined;
 }

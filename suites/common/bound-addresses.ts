@@ -4,7 +4,7 @@ import { matrixError, requestTokenSuccess } from '../../harness/model/matchers.j
 import type { FamilyScenario } from '../../harness/model/scenario.js';
 import { capitalised, type MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
-import { askFor, expectRefused, followEverything, SESSION_STARTED, sessionCreds } from './sessions.js';
+import { askFor, expectRefused, followEverything, requireThreepidStage, SESSION_STARTED, sessionCreds } from './sessions.js';
 import { subject } from './subjects.js';
 
 /** Register and account/3pid: the address must not already be associated with an account. */
@@ -79,6 +79,7 @@ export function inUseSessionUnusableScenario(endpoint: EndpointKey, kit: MediumK
         [SESSION_STARTED]: requestTokenSuccess(),
       });
       if (seen !== SESSION_STARTED) return;
+      if (registers) await requireThreepidStage(context, 'register', kit);
       await followEverything(context, requested);
       const creds = sessionCreds(requested, identity);
       const requester = context.newIdentity();
@@ -114,6 +115,7 @@ export function notFoundSessionUnusableScenario(endpoint: EndpointKey, kit: Medi
         [SESSION_STARTED]: requestTokenSuccess(),
       });
       if (seen !== SESSION_STARTED) return;
+      await requireThreepidStage(context, 'password', kit);
       await followEverything(context, requested);
       const reset = await context.accounts.auth.changePassword(kit.medium, sessionCreds(requested, context.identity), context.newIdentity().password);
       expectRefused(context, reset, 'the password reset with the session');

@@ -268,7 +268,7 @@ export const MSISDN: MediumKit = {
   canonicalForm: {
     statement: 'D4',
     says: "Note that MSISDNs do not include a leading '+'",
-    otherwise: "internationally with '+', or with spaces",
+    otherwise: "internationally with '+'",
     gloss: " (E.164 digits, no '+')",
     keptAsWritten: 'msisdn-as-typed',
     listedAsWritten: 'msisdn-listed-with-plus',
@@ -289,9 +289,9 @@ export const MSISDN: MediumKit = {
   bind: ({ accounts }, identity) => accounts.withBoundMsisdn(identity),
   validated: ({ accounts }, account, identity) => accounts.validatedMsisdn(account, identity),
   otherForms(identity) {
-    // The identity's number is national (07700 900xxx, GB): the same MSISDN written
-    // internationally with its '+', and with the spaces people type.
-    const national = identity.msisdn.phone_number;
+    // The identity's number is national (07700900xxx, GB): the same MSISDN written
+    // internationally, with the '+' the canonical form leaves out. (Not with spaces: the spec
+    // says nothing of how phone_number may be written, so a server may refuse them.)
     const e164 = identity.msisdnCanonical;
     const phone = (phoneNumber: string) => {
       const msisdn = { ...identity.msisdn, phone_number: phoneNumber };
@@ -299,8 +299,7 @@ export const MSISDN: MediumKit = {
     };
     return {
       must: [
-        { label: "in international form, with '+'", ...phone(`+${e164.slice(0, 2)} ${e164.slice(2, 6)} ${e164.slice(6)}`), ascii: true },
-        { label: 'with spaces', ...phone(`${national.slice(0, 5)} ${national.slice(5)}`), ascii: true },
+        { label: "in international form, with '+'", ...phone(`+${e164}`), ascii: true },
       ],
       should: [],
     };

@@ -6,7 +6,7 @@ import type { FamilyScenario } from '../../harness/model/scenario.js';
 import { THREEPID_STAGE } from '../../harness/target/threepid-auth.js';
 import { capitalised, type MediumKit } from './media.js';
 import { REF } from './references.js';
-import { askFor, sessionCreds } from './sessions.js';
+import { askFor, requireThreepidStage, sessionCreds } from './sessions.js';
 
 export function validatedRegistrationScenario(endpoint: EndpointKey, kit: MediumKit): FamilyScenario {
   const stage = THREEPID_STAGE[kit.medium];
@@ -22,12 +22,7 @@ export function validatedRegistrationScenario(endpoint: EndpointKey, kit: Medium
     needs: [kit.validates, kit.sendsObservable],
     failsUnder: ['register-stage-refused'],
     async run(context) {
-      // The spec requires no server to offer the stage; only one that does can be held to it.
-      const offered = await context.accounts.auth.registrationFlows();
-      if (!offered.flows?.some((flow) => flow.length === 1 && flow[0] === stage)) {
-        const what = offered.flows ? `flows ${JSON.stringify(offered.flows)}` : `answer ${offered.exchange.response?.status ?? offered.exchange.error}`;
-        return context.notApplicable(`POST /register offers no flow of ${stage} alone (${what}), and the spec asks none to`);
-      }
+      await requireThreepidStage(context, 'register', kit);
       const requested = await askFor(context, endpoint, kit, context.identity);
       context.must.match(requested.answer, requestTokenSuccess());
       await context.accounts.validation.complete(requested, 'validating the registration session');

@@ -5,7 +5,7 @@ import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
 import { matrixError } from '../../harness/model/matchers.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import type { ThreepidCreds } from '../../harness/target/threepid-auth.js';
+import { THREEPID_STAGE, type ThreepidCreds, type ThreepidPurpose } from '../../harness/target/threepid-auth.js';
 import type { TokenRequested } from '../../harness/target/validation.js';
 import type { MediumKit } from './media.js';
 
@@ -39,15 +39,36 @@ export function sessionCreds(requested: TokenRequested, identity: FreshIdentity)
 }
 
 /**
+ * Where the request the session is for offers no flow of the medium's stage alone, using the
+ * session shows nothing (a refusal would be for want of the stage, a pass for nothing): the
+ * scenario does not apply, and the spec asks no server to offer the stage.
+ */
+export async function requireThreepidStage(context: Pick<ScenarioContext, 'accounts' | 'notApplicable'>, purpose: ThreepidPurpose, kit: MediumKit): Promise<void> {
+  const stage = THREEPID_STAGE[kit.medium];
+  const offered = await context.accounts.auth.flows(purpose);
+  if (offered.flows?.some((flow) => flow.length === 1 && flow[0] === stage)) return;
+  const what = offered.flows ? `flows ${JSON.stringify(offered.flows)}` : `answer ${offered.exchange.response?.status ?? offered.exchange.error}`;
+  const request = purpose === 'register' ? 'POST /register' : 'POST /account/password';
+  context.notApplicable(`${request} offers no flow of ${stage} alone (${what}), and the spec asks none to`);
+}
+
+/**
  * The attempt to use the session must be refused: a 4xx standard error, or 501 from a server
  * that does not implement the auth type at all (Dendrite's answer to a stage it does not
  * offer). Which, and its errcode, is recorded.
  */
-export function expectRefused(context: Pick<ScenarioContext, 'must' | 'observe'>, attempt: Exchange, what: string): void {
+export function expectRefused(context: Pick<ScenarioContext, 'must' | 'observe' | 'notApplicable'>, attempt: Exchange, what: string): void {
+  // A rate limit refuses whatever the session is: it shows nothing either way.
+  if (isRateLimited(attempt)) context.notApplicable(`${what} was rate-limited (${attempt.response?.status} M_LIMIT_EXCEEDED), which says nothing of the session`);
   context.must.matchOneOf(attempt, {
     'refused with a 4xx standard error': matrixError('any 4xx'),
     'refused with 501: the auth type is not implemented': matrixError(501),
   });
   const errcode = (jsonOf(attempt) as { errcode?: unknown } | undefined)?.errcode;
   context.observe(`${what} was refused: ${attempt.response?.status} ${String(errcode)}`);
+}
+
+/** An answer refused by a rate limit, whatever its status ("M_LIMIT_EXCEEDED"). */
+export function isRateLimited(exchange: Exchange): boolean {
+  return (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode === 'M_LIMIT_EXCEEDED';
 }
