@@ -11,7 +11,7 @@ import { defaultProfileName, isLaunchable, LAUNCHABLE, launchHomeserver, whyNotL
 import { UsageError } from '../tool/usage-error.js';
 import { loadProfile, ProfileError } from '../model/profile.js';
 import { progressDisplay } from './progress.js';
-import { ALL_SCENARIOS, expectationsPath, runConformance, type RunOutput } from './run.js';
+import { ALL_SCENARIOS, builtInExpectations, expectationsPath, runConformance, type RunOutput } from './run.js';
 import { UnreachableError } from '../target/probe.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
 
@@ -20,6 +20,11 @@ const out: RunOutput = {
   report: (text: string) => process.stdout.write(`${text}\n`),
 };
 
+/** How the user ran this tool, to be run again the same way: `npm start --` in a checkout, else through npx. */
+function invocation(): string {
+  return process.env['npm_lifecycle_event'] === 'start' ? 'npm start --' : `npx ${TOOL_NAME}`;
+}
+
 /** `launch synapse`: a configured server in the foreground, for an edit-run loop. */
 async function keepLaunched(name: string, config: Config): Promise<number> {
   if (!isLaunchable(name)) throw new UsageError(`launch: ${whyNotLaunchable(name)}`);
@@ -27,12 +32,19 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
   const smtpPort = config.smtpPort ?? (await freePort());
   const profile = loadProfile(config.profile ?? defaultProfileName(name));
   const server = await launchHomeserver(name, { identityPort, smtpPort, log: out.log }, profile);
+  const expectations = builtInExpectations(profile.name, defaultProfileName(name));
   out.report(
     [
       `${server.name} ${server.version} is running at ${server.url}`,
       `It expects the fake identity service on port ${identityPort} and the mail sink on port ${smtpPort}.`,
       'Run the suite against it, as often as you like:',
-      `  ${TOOL_NAME} --homeserver ${server.url} --profile ${profile.name} --identity-port ${identityPort} --smtp-port ${smtpPort}${server.registrationSharedSecret ? ` --shared-secret ${server.registrationSharedSecret}` : ''}`,
+      `  ${invocation()} ${[
+        '--homeserver', server.url, '--profile', profile.name,
+        '--identity-port', identityPort, '--smtp-port', smtpPort,
+        ...(server.registrationSharedSecret ? ['--shared-secret', server.registrationSharedSecret] : []),
+        // A run against a URL applies no known deviations unless told to: the launched server's, as --launch would.
+        ...(expectations ? ['--expectations', expectations] : []),
+      ].join(' ')}`,
       'Ctrl-C stops it.',
     ].join('\n'),
   );
@@ -42,6 +54,7 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
     for (const name of ['SIGINT', 'SIGTERM'] as const) process.on(name, () => resolve(name));
   });
   await server.stop();
+  out.log(`${server.name} ${server.version} stopped`);
   return signal === 'SIGINT' ? 130 : 143;
 }
 

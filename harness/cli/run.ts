@@ -1,7 +1,7 @@
 // One run, start to finish: profile, ports, the target (launched or reached), the
 // scenarios, expectations, reports, exit code.
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { SUITES } from '../../suites/index.js';
 import { UsageError, type Config } from './config.js';
 import { applying, formatExpectations, readExpectations, updatedExpectations, type Expectation, type ExpectationBook } from '../report/expectations.js';
@@ -33,7 +33,7 @@ export function expectationsPath(nameOrPath: string): string {
 }
 
 /** A launched server's known deviations: those of its profile where it has its own, else the server's. */
-function builtInExpectations(...names: string[]): string | undefined {
+export function builtInExpectations(...names: string[]): string | undefined {
   return names.find((name) => builtInFile('expectations', `${name}.yaml`) !== undefined);
 }
 
@@ -162,11 +162,18 @@ function buildResults(target: Target, server: Server, scenarios: ScenarioResult[
   };
 }
 
-/** `--update-expectations`: the file rewritten from this run's failures. */
+/**
+ * `--update-expectations`: the file rewritten from this run's failures, under the comment it
+ * opened with (whoever reviewed its reasons said so there); left alone when nothing changed.
+ */
 async function rewriteExpectations(file: string, previous: ExpectationBook, results: Results, out: RunOutput): Promise<void> {
   const updated = updatedExpectations(previous, results.scenarios, results.target.server.version);
   const { server } = results.target;
-  const header = `Known failures of ${server.name} ${server.version} (profile ${results.profile}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
-  await writeFile(file, formatExpectations(updated, header));
+  const before = existsSync(file) ? await readFile(file, 'utf8') : '';
+  const kept = before.match(/^(?:#.*\n)+/)?.[0].split('\n').filter(Boolean).map((line) => line.replace(/^# ?/, '')).join('\n');
+  const header = kept ?? `Known failures of ${server.name} ${server.version} (profile ${results.profile}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
+  const text = formatExpectations(updated, header);
+  if (text === before) return out.log(`expectations in ${file} unchanged (${updated.size} known failures)`);
+  await writeFile(file, text);
   out.log(`expectations written to ${file} (${updated.size} known failures)`);
 }

@@ -231,7 +231,9 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
   return family('bad input', [...refusals, ...acceptances]);
 }
 
+/** An answer's status and errcode, for observations: "400 M_INVALID_PARAM", "200 (no errcode)", "no answer: …". */
 export function describeError(exchange: Exchange): string {
+  if (!exchange.response) return `no answer: ${exchange.error}`;
   const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
-  return `${exchange.response?.status} ${String(errcode)}`;
+  return `${exchange.response.status} ${typeof errcode === 'string' ? errcode : '(no errcode)'}`;
 }

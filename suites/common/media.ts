@@ -49,6 +49,8 @@ export interface MediumKit {
   aNoun: string;
   /** "email" / "SMS message", for titles. */
   message: string;
+  /** The message with its article: "an email" / "an SMS message". */
+  aMessage: string;
   /** What the spec's own sentences call the message: "email" / "SMS". */
   specMessage: string;
   /** What a send_attempt is scoped to, in the spec's words: "email + client_secret pair". */
@@ -151,6 +153,7 @@ export const EMAIL: MediumKit = {
   noun: 'email address',
   aNoun: 'an email address',
   message: 'email',
+  aMessage: 'an email',
   specMessage: 'email',
   sendAttemptScope: 'email + client_secret pair',
   retrySucceedsSince: 'r0.5.0',
@@ -252,6 +255,7 @@ export const MSISDN: MediumKit = {
   noun: 'phone number',
   aNoun: 'a phone number',
   message: 'SMS message',
+  aMessage: 'an SMS message',
   specMessage: 'SMS',
   sendAttemptScope: 'country + phone_number + client_secret triple',
   validates: 'msisdn-validation',

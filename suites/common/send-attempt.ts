@@ -66,7 +66,7 @@ export function sendAttemptScenarios(endpoint: EndpointKey, kit: MediumKit, stat
     ),
     scoped(
       'send-attempt-scoped-to-address',
-      `The same send_attempt and client_secret for another address sends a ${kit.message} to it: send_attempt is scoped to the ${pair}`,
+      `The same send_attempt and client_secret for another address sends ${kit.aMessage} to it: send_attempt is scoped to the ${pair}`,
       async (context) => {
         const identity = await subject(context, kit, state);
         const other = context.newIdentity();

@@ -7,6 +7,7 @@ import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import { THREEPID_STAGE, type ThreepidCreds, type ThreepidPurpose } from '../../harness/target/threepid-auth.js';
 import type { TokenRequested } from '../../harness/target/validation.js';
+import { describeError } from './bad-input.js';
 import type { MediumKit } from './media.js';
 
 /** The name a scenario gives the 200 that starts a session, so that it knows to go on. */
@@ -64,8 +65,7 @@ export function expectRefused(context: Pick<ScenarioContext, 'must' | 'observe' 
     'refused with a 4xx standard error': matrixError('any 4xx'),
     'refused with 501: the auth type is not implemented': matrixError(501),
   });
-  const errcode = (jsonOf(attempt) as { errcode?: unknown } | undefined)?.errcode;
-  context.observe(`${what} was refused: ${attempt.response?.status} ${String(errcode)}`);
+  context.observe(`${what} was refused: ${describeError(attempt)}`);
 }
 
 /** An answer refused by a rate limit, whatever its status ("M_LIMIT_EXCEEDED"). */

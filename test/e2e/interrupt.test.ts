@@ -31,7 +31,9 @@ test('SIGINT to `launch synapse` in the foreground stops it and removes its work
   const exit = await cli.done;
 
   expect(exit.code, exit.stderr).toBe(130);
-  expect(exit.stdout).toMatch(/--homeserver http:\/\/127\.0\.0\.1:\d+ --profile synapse --identity-port \d+ --smtp-port \d+ --shared-secret \S+/);
+  // The command to run against it: runnable as printed, with the launched server's known deviations.
+  expect(exit.stdout).toMatch(/ {2}npx matrix-3pid-conformance --homeserver http:\/\/127\.0\.0\.1:\d+ --profile synapse --identity-port \d+ --smtp-port \d+ --shared-secret \S+ --expectations synapse\n/);
+  expect(exit.stderr).toMatch(/synapse \S+ stopped/);
   expect(processesMentioning(workDir!)).toEqual([]);
   expect(existsSync(workDir!), `${workDir} is left behind`).toBe(false);
 }, 20 * 60_000);
