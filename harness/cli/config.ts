@@ -54,8 +54,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--shared-secret', key: 'sharedSecret', kind: 'string', env: 'MATRIX_3PID_SHARED_SECRET', value: 'SECRET', describe: 'Registration shared secret of the target, for profiles whose accounts.method is shared-secret.' },
   { flag: '--results', key: 'results', kind: 'string', env: 'MATRIX_3PID_RESULTS', value: 'FILE.json', describe: 'Write the results file (every scenario with its verdict and evidence) here.' },
   { flag: '--junit', key: 'junit', kind: 'string', env: 'MATRIX_3PID_JUNIT', value: 'FILE.xml', describe: 'Write a JUnit XML report here, for CI test reporters: one testcase per scenario, the evidence in the failure text.' },
-  { flag: '--expectations', key: 'expectations', kind: 'string', env: 'MATRIX_3PID_EXPECTATIONS', value: 'FILE', describe: 'Known failures of this server, each with a reason: reported as expected failures, they do not fail the run.' },
-  { flag: '--update-expectations', key: 'updateExpectations', kind: 'flag', describe: 'After the run, rewrite the expectations file from it: new failures are added (their reason marked "unreviewed"), passing entries removed; a run then exits 0 unless it could not write.' },
+  { flag: '--expectations', key: 'expectations', kind: 'string', env: 'MATRIX_3PID_EXPECTATIONS', value: 'NAME|FILE', describe: 'Known failures of this server, each with a reason: reported as expected failures, they do not fail the run. A built-in name (servers/*/expectations/NAME.yaml) or a YAML file. --launch applies the launched server\'s own unless this names others; --homeserver applies none unless this names some.' },
+  { flag: '--update-expectations', key: 'updateExpectations', kind: 'flag', describe: 'After the run, rewrite the expectations file from it (with --launch, the built-in file in servers/ itself): new failures are added (their reason marked "unreviewed"), passing entries removed, the file\'s header comment and shared reasons kept; a run then exits 0 unless it could not write.' },
   { flag: '--only', key: 'only', kind: 'string', env: 'MATRIX_3PID_ONLY', value: 'PATTERN', describe: 'Run only the scenarios whose id matches: a substring (any id containing it), or a glob with * matched against the whole id; several separated by commas, e.g. register-email/*,*/denied . A leading * makes a name exact: *register-email/in-use is that id alone, not register-email/in-use-session-unusable.' },
   { flag: '--quick', key: 'quick', kind: 'flag', env: 'MATRIX_3PID_QUICK', describe: 'Skip the slow scenarios (those that wait out a server\'s own timeouts, a minute or more each), saying so in the report.' },
   { flag: '--strict', key: 'strict', kind: 'flag', env: 'MATRIX_3PID_STRICT', describe: 'Fail the run (exit 1) on failed should-level scenarios too; without it they are reported as warnings and only failed must-level scenarios fail the run.' },
@@ -63,7 +63,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--quiet', key: 'quiet', kind: 'flag', env: 'MATRIX_3PID_QUIET', describe: 'No live progress on stderr (the reports are unchanged).' },
   { flag: '--timeout', key: 'timeoutMs', kind: 'positive', env: 'MATRIX_3PID_TIMEOUT_MS', value: 'MS', describe: 'Deadline for each request to the homeserver, in milliseconds (default 10000).' },
   { flag: '--max-body', key: 'maxBodyBytes', kind: 'positive', env: 'MATRIX_3PID_MAX_BODY', value: 'BYTES', describe: 'Largest response body read from the homeserver (default 1048576).' },
-  { flag: '--help', key: 'help', kind: 'flag', describe: 'Show this help.' },
+  { flag: '--help', key: 'help', kind: 'flag', describe: 'Show this help (also -h).' },
   { flag: '--version', key: 'version', kind: 'flag', describe: 'Print the version.' },
 ];
 
@@ -114,7 +114,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
   // variable's value would not parse.
   const fromFlags = new Set<keyof Config>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    // -h, the one short flag: what people type first.
+    const arg = argv[i] === '-h' ? '--help' : argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const option = OPTIONS.find((o) => o.flag === flag);
     if (!option) throw new UsageError(`unknown argument "${arg}" (see --help)`);
@@ -161,7 +162,7 @@ export function helpText(version: string): string {
     'Usage:',
     '  matrix-3pid-conformance [--launch synapse] [options]          launch a homeserver and test it',
     '  matrix-3pid-conformance --homeserver URL --profile P [options] test a running homeserver',
-    '  matrix-3pid-conformance launch synapse                          keep a configured homeserver running for repeated runs',
+    '  matrix-3pid-conformance launch SERVER                           keep a configured homeserver (synapse, dendrite, …) running for repeated runs',
     '  matrix-3pid-conformance stale-expectations FILE RESULTS.json... list expectations entries whose releases none of the runs tested (exit 1 if any)',
     '  matrix-3pid-conformance dashboard --in DIR --out SITE           build the static compatibility dashboard from the results files under DIR',
     '',

@@ -1,7 +1,7 @@
 // A homeserver URL says nothing about how the server is configured; the profile does.
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { builtInFile, builtInPattern } from '../tool/server-folders.js';
+import { builtInFile, builtInNames, builtInPattern } from '../tool/server-folders.js';
 
 export const VALIDATION_ROUTES = ['smtp', 'identity-service', 'none'] as const;
 export type ValidationRoute = (typeof VALIDATION_ROUTES)[number];
@@ -89,7 +89,8 @@ export function loadProfile(nameOrPath: string): Profile {
   const builtIn = `${nameOrPath}.json`;
   const file = looksLikePath ? nameOrPath : (builtInFile('profiles', builtIn) ?? builtInPattern('profiles', builtIn));
   if (!existsSync(file)) {
-    throw new ProfileError(`profile ${nameOrPath}: no such ${looksLikePath ? 'file' : 'built-in profile'} (${file})`);
+    const choices = looksLikePath ? '' : `; the built-in ones: ${builtInNames('profiles').join(', ')}`;
+    throw new ProfileError(`profile ${nameOrPath}: no such ${looksLikePath ? 'file' : 'built-in profile'} (${file})${choices}`);
   }
   let data: unknown;
   try {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Document, parse, visit } from 'yaml';
 import { QUICK_SKIP_REASON } from '../model/scenario.js';
+import { builtInNames } from '../tool/server-folders.js';
 import type { Status } from './status.js';
 import { inRange, narrowed, parseRange } from './version-range.js';
 
@@ -52,7 +53,10 @@ function holdsFor(entry: Expectation, serverVersion: string | undefined): boolea
 }
 
 export function readExpectations(file: string, knownIds: ReadonlySet<string>): ExpectationBook {
-  if (!existsSync(file)) throw new ExpectationsError(`expectations file ${file}: no such file`);
+  if (!existsSync(file)) {
+    const named = !file.includes('/') && !/\.(ya?ml|json)$/.test(file);
+    throw new ExpectationsError(`expectations file ${file}: no such file${named ? `, nor a built-in name (${builtInNames('expectations').join(', ')})` : ''}`);
+  }
   let data: unknown;
   try {
     data = parse(readFileSync(file, 'utf8'));

@@ -40,3 +40,8 @@ export function builtInFiles(kind: BuiltInKind): Map<string, string> {
 export function builtInFile(kind: BuiltInKind, fileName: string): string | undefined {
   return builtInFiles(kind).get(fileName);
 }
+
+/** The names of a kind's built-in files, for a message that lists them: "synapse, synapse-privacy, …". */
+export function builtInNames(kind: BuiltInKind): string[] {
+  return [...builtInFiles(kind).keys()].map((name) => name.replace(/\.(json|yaml)$/, '')).sort();
+}

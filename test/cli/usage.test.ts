@@ -70,6 +70,8 @@ test('--help documents every flag, environment variable and exit code', async ()
   }
   expect(run.stdout).toContain('MATRIX_3PID_HOMESERVER');
   for (const code of ['0 ', '1 ', '2 ', '3 ']) expect(run.stdout).toContain(`  ${code} `);
+  // -h, as people type it first, is the same.
+  expect((await runCli(['-h'])).stdout).toBe(run.stdout);
 });
 
 test('--version prints the package version', async () => {
