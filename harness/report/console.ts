@@ -1,5 +1,5 @@
 // The report a person reads after a run: grouped by endpoint, failures and warnings with
-// their evidence, then the totals (must failures and should warnings apart) and the spec
+// their evidence, then the ids of those again, then the totals (must failures and should warnings apart) and the spec
 // statements the run checked.
 import type { Reporter } from './reporter.js';
 import type { Results, ScenarioResult, Status } from './results.js';
@@ -36,6 +36,16 @@ function scenarioLines(result: ScenarioResult, strict: boolean): string[] {
   return lines;
 }
 
+/**
+ * What needs looking at, by id, just above the totals: the evidence is further up, among
+ * hundreds of lines of passes, and a reader starts from the end.
+ */
+function attentionLines(all: readonly ScenarioResult[], strict: boolean): string[] {
+  const flagged = all.filter((r) => FAILING.includes(r.status));
+  if (flagged.length === 0) return [];
+  return ['', 'to look at:', ...flagged.map((r) => `  ${(isWarning(r, strict) ? 'WARN' : MARK[r.status]).padEnd(5)} ${r.id} [${r.level}]`)];
+}
+
 export function formatConsoleReport(input: Results | RunModel): string {
   const { results, strict, all, byEndpoint } = asRunModel(input);
   const out: string[] = [];
@@ -43,6 +53,7 @@ export function formatConsoleReport(input: Results | RunModel): string {
     out.push('', `${key}: ${tally.byStatus.passed}/${tally.scenarios} passed`);
     for (const r of scenarios) out.push(...scenarioLines(r, strict));
   }
+  out.push(...attentionLines(results.scenarios, strict));
   const s = results.summary;
   out.push(
     '',

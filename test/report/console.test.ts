@@ -16,6 +16,14 @@ describe('formatConsoleReport', () => {
     expect(text).toContain('  WARN  register-email/cors-headers  Answers carry the CORS headers [should, 40 ms]\n          spec: v1.19 §10.5.2\n          expected header access-control-allow-origin, but it was absent');
   });
 
+  test('above the totals, the ids to look at: failures, warnings and unexpected passes', () => {
+    const text = formatConsoleReport(warned);
+    expect(text).toContain('\nto look at:\n  FAIL  register-email/denied [must]\n');
+    expect(text).toContain('\n  WARN  register-email/cors-headers [should]\n');
+    expect(text).toContain('\n  XPASS password-email/unknown [should]\n');
+    expect(formatConsoleReport(sampleResults(SCENARIOS.filter((s) => s.status === 'passed')))).not.toContain('to look at');
+  });
+
   test('the totals: must failures and should warnings apart', () => {
     expect(lastLine(formatConsoleReport(warned))).toBe('1 passed, 1 failed (must), 1 warning (should), 1 skipped, 1 expected failures, 1 unexpected passes in 4.3 s');
   });
