@@ -31,8 +31,9 @@ export class ExpectationsError extends Error {}
 /**
  * Reads an expectations file (YAML or JSON: `{ reasons?: { <name>: <reason> }, expectations:
  * { <scenario id>: {status, reason or because: <name>, link?, versions?} or a list of them } }`)
- * and keeps the entries that hold for the server's release. An entry for a scenario that does not exist is an error: a stale file
- * would otherwise hide nothing and mislead everyone.
+ * and keeps the entries that hold for the server's release. An entry for a scenario that does
+ * not exist is an error, as is a shared reason no entry names: a stale file would otherwise
+ * hide nothing and mislead everyone.
  */
 export function loadExpectations(file: string, knownIds: ReadonlySet<string>, serverVersion?: string): Map<string, Expectation> {
   return applying(readExpectations(file, knownIds), serverVersion);
@@ -223,8 +224,8 @@ export function formatExpectations(expectations: ExpectationBook, header: string
   const document = new Document({ ...shared, expectations: entries });
   // Reasons are prose: folded blocks read as prose, where quoted strings need escapes.
   visit(document, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && node.value.length > REASON_LINE) node.type = 'BLOCK_FOLDED';
+    Scalar(key, node) {
+      if (key !== 'key' && typeof node.value === 'string' && node.value.length > REASON_LINE) node.type = 'BLOCK_FOLDED';
     },
   });
   return `${comment}\n${document.toString({ lineWidth: 100 })}`;

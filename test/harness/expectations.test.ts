@@ -282,3 +282,9 @@ describe('shared reasons', () => {
     expect(loadError(file(content)).message).toMatch(message);
   });
 });
+
+test('a long scenario id stays a plain key; only long values are folded', () => {
+  const id = `register-email/${'a-very-long-scenario-name-'.repeat(3)}x`;
+  const text = formatExpectations(new Map([[id, [{ status: 'fail', reason: 'r'.repeat(80) }]]]), 'h');
+  expect(text).toContain(`\n  ${id}:\n    status: fail\n    reason: >-\n      ${'r'.repeat(80)}\n`);
+});
