@@ -79,3 +79,10 @@ export function formatExchange(exchange: Exchange): string {
   lines.push(`replay: ${toCurl(request)}`);
   return lines.join('\n');
 }
+
+/** An answer's status and errcode, for observations: "400 M_INVALID_PARAM", "200 (no errcode)", "no answer: …". */
+export function statusAndErrcode(exchange: Exchange): string {
+  if (!exchange.response) return `no answer: ${exchange.error}`;
+  const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
+  return `${exchange.response.status} ${typeof errcode === 'string' ? errcode : '(no errcode)'}`;
+}

@@ -9,7 +9,7 @@
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { RawRequest } from '../../harness/target/homeserver.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
-import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { statusAndErrcode, type Exchange } from '../../harness/http/exchange.js';
 import { field, matrixError, mismatches, requestTokenSuccess, ScenarioFailure, type Matcher } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario, type Level, type ScenarioDraft } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
@@ -143,7 +143,7 @@ async function tryEach(context: ScenarioContext, endpoint: EndpointKey, inputs: 
   let evidence: Exchange | undefined;
   for (const input of inputs) {
     const exchange = 'json' in input.send ? await context.hs.requestToken(endpoint, input.send.json) : await context.hs.requestTokenRaw(endpoint, input.send.raw);
-    context.observe(`${input.label}: ${describeError(exchange)}`);
+    context.observe(`${input.label}: ${statusAndErrcode(exchange)}`);
     const why = mismatches(exchange, expect(input), context);
     if (why.length) {
       broken.push(`${input.label}: ${why.join('; ')}`);
@@ -231,9 +231,3 @@ export function badInputScenarios(endpoint: EndpointKey, kit: MediumKit, state: 
   return family('bad input', [...refusals, ...acceptances]);
 }
 
-/** An answer's status and errcode, for observations: "400 M_INVALID_PARAM", "200 (no errcode)", "no answer: …". */
-export function describeError(exchange: Exchange): string {
-  if (!exchange.response) return `no answer: ${exchange.error}`;
-  const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
-  return `${exchange.response.status} ${typeof errcode === 'string' ? errcode : '(no errcode)'}`;
-}

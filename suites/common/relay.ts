@@ -5,11 +5,10 @@
 // failures on to the client (any error, a standard error response, in every release).
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import type { Fault, RecordedRequest } from '../../harness/fakes/identity/fake-identity-service.js';
-import { jsonOf } from '../../harness/http/exchange.js';
-import { endpointRecognised, jsonContentType, matchesSchema, matrixError, status, type Matcher } from '../../harness/model/matchers.js';
+import { jsonOf, statusAndErrcode } from '../../harness/http/exchange.js';
+import { endpointRecognised, jsonContentType, matchesSchema, status, type Matcher } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario, type ScenarioDraft } from '../../harness/model/scenario.js';
 import { refs } from '../../harness/model/spec-refs.js';
-import { describeError } from './bad-input.js';
 import type { MediumKit } from './media.js';
 import { REF } from './references.js';
 import { bindingNeeds, subject, type AddressState } from './subjects.js';
@@ -56,7 +55,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
       if (context.is.requestsTo(requestTokenPath, mark).length === 0) {
         throw new Error('the request never reached the identity service, so the server did not relay its failure');
       }
-      context.observe(describeError(exchange));
+      context.observe(statusAndErrcode(exchange));
     },
   });
   return family('identity-service relay', [
@@ -125,7 +124,7 @@ export function relayScenarios(endpoint: EndpointKey, kit: MediumKit, state: Add
             throw new Error(`the request never reached the identity service, so the server did not relay its ${error.errcode}`);
           }
           context.must.match(exchange, anyStandardError());
-          context.observe(`${error.status} ${error.errcode} came back as ${describeError(exchange)}`);
+          context.observe(`${error.status} ${error.errcode} came back as ${statusAndErrcode(exchange)}`);
         }
       },
     },

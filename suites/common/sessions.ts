@@ -1,13 +1,12 @@
 // A requestToken asked as a scenario's requester would, and what it started: the session's
 // threepid_creds, and everything the server sent for it followed as the address's owner would.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
-import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { jsonOf, statusAndErrcode, type Exchange } from '../../harness/http/exchange.js';
 import { matrixError } from '../../harness/model/matchers.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import { THREEPID_STAGE, type ThreepidCreds, type ThreepidPurpose } from '../../harness/target/threepid-auth.js';
 import type { TokenRequested } from '../../harness/target/validation.js';
-import { describeError } from './bad-input.js';
 import type { MediumKit } from './media.js';
 
 /** The name a scenario gives the 200 that starts a session, so that it knows to go on. */
@@ -65,7 +64,7 @@ export function expectRefused(context: Pick<ScenarioContext, 'must' | 'observe' 
     'refused with a 4xx standard error': matrixError('any 4xx'),
     'refused with 501: the auth type is not implemented': matrixError(501),
   });
-  context.observe(`${what} was refused: ${describeError(attempt)}`);
+  context.observe(`${what} was refused: ${statusAndErrcode(attempt)}`);
 }
 
 /** An answer refused by a rate limit, whatever its status ("M_LIMIT_EXCEEDED"). */
