@@ -29,6 +29,8 @@ export interface ProgressDisplay extends RunWatcher {
 const REDRAW_MS = 1_000;
 /** The per-endpoint count of failed `should` scenarios that do not fail the run. */
 const WARNING = 'warning';
+/** Every endpoint's line counts in one order, whichever finished first. */
+const COUNT_ORDER: readonly string[] = ['passed', 'failed', WARNING, 'expected-failure', 'unexpected-pass', 'skipped'];
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -88,7 +90,10 @@ export function progressDisplay({ stream, strict = false, now = Date.now, every 
     else if (now() - lastLineAt >= QUIET_LIMIT_MS) line(`… ${status()}`);
   };
   const endpointDone = (endpoint: EndpointKey, tally: EndpointTally) => {
-    const counts = [...tally.counts].map(([name, n]) => (name === WARNING ? plural(n, 'warning') : `${n} ${name}`)).join(', ');
+    const counts = [...tally.counts]
+      .sort(([a], [b]) => COUNT_ORDER.indexOf(a) - COUNT_ORDER.indexOf(b))
+      .map(([name, n]) => (name === WARNING ? plural(n, 'warning') : `${n} ${name}`))
+      .join(', ');
     const took = tally.startedAt === undefined ? '' : ` in ${((now() - tally.startedAt) / 1000).toFixed(1)} s`;
     line(`${endpoint}: ${tally.planned} scenarios, ${counts}${took}`);
   };

@@ -105,7 +105,7 @@ describe('off a terminal', () => {
     display.planned(3, plan);
     display.finished({ id: 'register-email/a', endpoint: 'register-email', status: 'failed', level: 'should', durationMs: 1 });
     display.finished({ id: 'register-email/b', endpoint: 'register-email', status: 'failed', level: 'must', durationMs: 1 });
-    expect(writes).toEqual(['register-email: 2 scenarios, 1 warning, 1 failed\n']);
+    expect(writes).toEqual(['register-email: 2 scenarios, 1 failed, 1 warning\n']);
   });
 
   test('never more than 10 s without a line: a status line after 10 s of silence, not before', () => {
