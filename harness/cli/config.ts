@@ -114,8 +114,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = {}
   // variable's value would not parse.
   const fromFlags = new Set<keyof Config>();
   for (let i = 0; i < argv.length; i++) {
-    // -h, the one short flag: what people type first.
-    const arg = argv[i] === '-h' ? '--help' : argv[i]!;
+    const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const option = OPTIONS.find((o) => o.flag === flag);
     if (!option) throw new UsageError(`unknown argument "${arg}" (see --help)`);

@@ -76,7 +76,9 @@ function staleExpectations(args: string[]): number {
   return stale.length === 0 ? 0 : 1;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(given: string[]): Promise<number> {
+  // -h, the one short flag, for every command: it is what people type first.
+  const argv = given.map((arg) => (arg === '-h' ? '--help' : arg));
   if (argv[0] === 'stale-expectations') return staleExpectations(argv.slice(1));
   if (argv[0] === 'dashboard') return runDashboard(argv.slice(1), out);
   if (argv[0] === 'launch') {

@@ -3,8 +3,9 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { SUITES } from '../../suites/index.js';
-import { UsageError, type Config } from './config.js';
-import { applying, formatExpectations, readExpectations, updatedExpectations, type Expectation, type ExpectationBook } from '../report/expectations.js';
+import type { Config } from './config.js';
+import { UsageError } from '../tool/usage-error.js';
+import { applying, formatExpectations, headerOf, readExpectations, updatedExpectations, type Expectation, type ExpectationBook } from '../report/expectations.js';
 import { freePort } from '../launch/child-process.js';
 import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
 import { defaultProfileName, launchHomeserver } from '../../servers/index.js';
@@ -18,7 +19,7 @@ import { runStatements } from '../report/run-statements.js';
 import { NO_WATCHER, type RunWatcher } from '../runner/events.js';
 import { runScenarios, type RawVerdict } from '../runner/run-scenarios.js';
 import type { Target } from '../runner/target.js';
-import { idFilter, unmatchedOnlyParts, type Scenario } from '../model/scenario.js';
+import { idFilter, onlyParts, unmatchedOnlyParts, type Scenario } from '../model/scenario.js';
 import { NEWEST_SPEC, newestAdvertised } from '../model/spec-versions.js';
 import { probeTarget } from '../target/probe.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
@@ -47,6 +48,7 @@ export interface RunOutput {
 export async function runConformance(config: Config, out: RunOutput): Promise<{ exitCode: number; results: Results }> {
   const startedAt = new Date();
   const launch = config.homeserver ? undefined : (config.launch ?? 'synapse');
+  if (config.only !== undefined && onlyParts(config.only).length === 0) throw new UsageError(`--only: "${config.only}" names no scenario id`);
   const unmatched = config.only === undefined ? [] : unmatchedOnlyParts(config.only, ALL_SCENARIOS.keys());
   if (unmatched.length > 0) {
     throw new UsageError(`--only: ${unmatched.map((part) => `"${part}"`).join(', ')} matches no scenario id (ids are endpoint/name, e.g. register-email/in-use; SCENARIOS.md lists them)`);
@@ -170,8 +172,10 @@ async function rewriteExpectations(file: string, previous: ExpectationBook, resu
   const updated = updatedExpectations(previous, results.scenarios, results.target.server.version);
   const { server } = results.target;
   const before = existsSync(file) ? await readFile(file, 'utf8') : '';
-  const kept = before.match(/^(?:#.*\n)+/)?.[0].split('\n').filter(Boolean).map((line) => line.replace(/^# ?/, '')).join('\n');
-  const header = kept ?? `Known failures of ${server.name} ${server.version} (profile ${results.profile}), one per scenario with the reason.\nWritten by --update-expectations; review every "unreviewed" reason.`;
+  // The line this tool writes first names the run the file was written from: it follows the run.
+  const written = `Known failures of ${server.name} ${server.version} (profile ${results.profile}), one per scenario with the reason.`;
+  const kept = headerOf(before)?.replace(/^Known failures of .+ \(profile .+\), one per scenario with the reason\./, written);
+  const header = kept ?? `${written}\nWritten by --update-expectations; review every "unreviewed" reason.`;
   const text = formatExpectations(updated, header);
   if (text === before) return out.log(`expectations in ${file} unchanged (${updated.size} known failures)`);
   await writeFile(file, text);

@@ -86,3 +86,8 @@ export function statusAndErrcode(exchange: Exchange): string {
   const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
   return `${exchange.response.status} ${typeof errcode === 'string' ? errcode : '(no errcode)'}`;
 }
+
+/** An answer a rate limit refused, told by either of its marks: a 429, or the errcode M_LIMIT_EXCEEDED whatever the status. */
+export function isRateLimited(exchange: Exchange): boolean {
+  return exchange.response?.status === 429 || (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode === 'M_LIMIT_EXCEEDED';
+}

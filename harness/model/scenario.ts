@@ -132,7 +132,8 @@ export function unmatchedOnlyParts(pattern: string, ids: Iterable<string>): stri
   return onlyParts(pattern).filter((part) => !known.some(partTest(part)));
 }
 
-function onlyParts(pattern: string): string[] {
+/** The parts of an `--only` list, trimmed, empty ones dropped. */
+export function onlyParts(pattern: string): string[] {
   return pattern
     .split(',')
     .map((part) => part.trim())

@@ -1,7 +1,7 @@
 // Known failures of one server, each with the reason it fails (web-platform-tests style),
 // so that a server's CI fails on regressions only.
 import { existsSync, readFileSync } from 'node:fs';
-import { Document, parse, visit } from 'yaml';
+import { Document, isPair, isScalar, parse, visit } from 'yaml';
 import { QUICK_SKIP_REASON } from '../model/scenario.js';
 import { builtInNames } from '../tool/server-folders.js';
 import type { Status } from './status.js';
@@ -197,7 +197,7 @@ function isRelease(version: string): boolean {
   return /^\d+(\.\d+)*(rc\d+)?$/.test(version);
 }
 
-/** Longer strings (reasons, in practice) are written as folded blocks. */
+/** Longer reasons are written as folded blocks. */
 const REASON_LINE = 60;
 
 export function formatExpectations(expectations: ExpectationBook, header: string): string {
@@ -224,9 +224,21 @@ export function formatExpectations(expectations: ExpectationBook, header: string
   const document = new Document({ ...shared, expectations: entries });
   // Reasons are prose: folded blocks read as prose, where quoted strings need escapes.
   visit(document, {
-    Scalar(key, node) {
-      if (key !== 'key' && typeof node.value === 'string' && node.value.length > REASON_LINE) node.type = 'BLOCK_FOLDED';
+    Pair(_key, pair, path) {
+      const underReasons = path.some((node) => isPair(node) && isScalar(node.key) && node.key.value === 'reasons');
+      const isReason = underReasons || (isScalar(pair.key) && pair.key.value === 'reason');
+      if (isReason && isScalar(pair.value) && typeof pair.value.value === 'string' && pair.value.value.length > REASON_LINE) pair.value.type = 'BLOCK_FOLDED';
     },
   });
   return `${comment}\n${document.toString({ lineWidth: 100 })}`;
+}
+
+/** The comment a file opens with, as formatExpectations was given it; undefined where it has none. */
+export function headerOf(text: string): string | undefined {
+  return text
+    .match(/^(?:#.*\n)+/)?.[0]
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.replace(/^# ?/, ''))
+    .join('\n');
 }

@@ -26,6 +26,11 @@ export type ThreepidPurpose = 'register' | 'password';
 
 const PURPOSE_PATH: Readonly<Record<ThreepidPurpose, string>> = { register: '/register', password: '/account/password' };
 
+/** The request, for messages: "POST /register". */
+export function purposeRequest(purpose: ThreepidPurpose): string {
+  return `POST ${PURPOSE_PATH[purpose]}`;
+}
+
 /** Asked for with no auth, so the server only answers which flows it offers. */
 const UNUSED_PASSWORD = 'flows-only-no-auth-given';
 

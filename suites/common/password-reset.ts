@@ -1,6 +1,7 @@
 // What account/password/*/requestToken is for: a validated session of an address bound to an
 // account resets that account's password through POST /account/password, and nothing less
 // does. The password login before and after shows what the reset did.
+import { isRateLimited, statusAndErrcode } from '../../harness/http/exchange.js';
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { matrixError, requestTokenSuccess, status } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
@@ -8,7 +9,7 @@ import { noted, refs } from '../../harness/model/spec-refs.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
 import type { MediumKit } from './media.js';
 import { endpointRef, REF } from './references.js';
-import { askFor, expectRefused, isRateLimited, requireThreepidStage, sessionCreds } from './sessions.js';
+import { askFor, expectRefused, requireThreepidStage, sessionCreds } from './sessions.js';
 import { boundSubject } from './subjects.js';
 
 /**
@@ -42,7 +43,7 @@ export function passwordResetScenarios(endpoint: EndpointKey, kit: MediumKit): F
         context.must.match(await context.accounts.auth.changePassword(kit.medium, creds, newPassword), status(200));
         context.must.match(await context.accounts.auth.login(account.userId, newPassword), status(200));
         const oldLogin = await context.accounts.auth.login(account.userId, account.password);
-        if (isRateLimited(oldLogin)) context.notApplicable('the login with the old password was rate-limited (M_LIMIT_EXCEEDED), which says nothing of the reset');
+        if (isRateLimited(oldLogin)) context.notApplicable(`the login with the old password was rate-limited (${statusAndErrcode(oldLogin)}), which says nothing of the reset`);
         context.must.matchOneOf(oldLogin, OLD_PASSWORD_REFUSED);
       },
     },

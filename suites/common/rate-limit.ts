@@ -3,7 +3,7 @@
 // endpoint documents a 429, and the rate-limiting section names no status: any is accepted,
 // and the one seen recorded.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
-import { jsonOf, type Exchange } from '../../harness/http/exchange.js';
+import { isRateLimited, type Exchange } from '../../harness/http/exchange.js';
 import { header, jsonContentType, matchesSchema, field } from '../../harness/model/matchers.js';
 import { family, type FamilyScenario } from '../../harness/model/scenario.js';
 import { noted, release } from '../../harness/model/spec-refs.js';
@@ -26,7 +26,7 @@ async function firstRefusal(endpoint: EndpointKey, kit: MediumKit, { hs, newIden
   let last: Exchange | undefined;
   for (let i = 0; i < MAX_REQUESTS; i++) {
     last = await hs.requestToken(endpoint, kit.body(newIdentity()));
-    if (!last.response || last.response.status === 429 || (jsonOf(last) as { errcode?: unknown } | undefined)?.errcode === 'M_LIMIT_EXCEEDED') return last;
+    if (!last.response || isRateLimited(last)) return last;
   }
   throw new Error(`no refusal after ${MAX_REQUESTS} requests, though the profile says the server rate-limits requestToken (last answer: ${last?.response?.status})`);
 }

@@ -1,11 +1,11 @@
 // A requestToken asked as a scenario's requester would, and what it started: the session's
 // threepid_creds, and everything the server sent for it followed as the address's owner would.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
-import { jsonOf, statusAndErrcode, type Exchange } from '../../harness/http/exchange.js';
+import { isRateLimited, jsonOf, statusAndErrcode, type Exchange } from '../../harness/http/exchange.js';
 import { matrixError } from '../../harness/model/matchers.js';
 import type { FreshIdentity } from '../../harness/model/identities.js';
 import type { ScenarioContext } from '../../harness/runner/context.js';
-import { THREEPID_STAGE, type ThreepidCreds, type ThreepidPurpose } from '../../harness/target/threepid-auth.js';
+import { purposeRequest, THREEPID_STAGE, type ThreepidCreds, type ThreepidPurpose } from '../../harness/target/threepid-auth.js';
 import type { TokenRequested } from '../../harness/target/validation.js';
 import type { MediumKit } from './media.js';
 
@@ -48,8 +48,7 @@ export async function requireThreepidStage(context: Pick<ScenarioContext, 'accou
   const offered = await context.accounts.auth.flows(purpose);
   if (offered.flows?.some((flow) => flow.length === 1 && flow[0] === stage)) return;
   const what = offered.flows ? `flows ${JSON.stringify(offered.flows)}` : `answer ${offered.exchange.response?.status ?? offered.exchange.error}`;
-  const request = purpose === 'register' ? 'POST /register' : 'POST /account/password';
-  context.notApplicable(`${request} offers no flow of ${stage} alone (${what}), and the spec asks none to`);
+  context.notApplicable(`${purposeRequest(purpose)} offers no flow of ${stage} alone (${what}), and the spec asks none to`);
 }
 
 /**
@@ -59,15 +58,10 @@ export async function requireThreepidStage(context: Pick<ScenarioContext, 'accou
  */
 export function expectRefused(context: Pick<ScenarioContext, 'must' | 'observe' | 'notApplicable'>, attempt: Exchange, what: string): void {
   // A rate limit refuses whatever the session is: it shows nothing either way.
-  if (isRateLimited(attempt)) context.notApplicable(`${what} was rate-limited (${attempt.response?.status} M_LIMIT_EXCEEDED), which says nothing of the session`);
+  if (isRateLimited(attempt)) context.notApplicable(`${what} was rate-limited (${statusAndErrcode(attempt)}), which says nothing of the session`);
   context.must.matchOneOf(attempt, {
     'refused with a 4xx standard error': matrixError('any 4xx'),
     'refused with 501: the auth type is not implemented': matrixError(501),
   });
   context.observe(`${what} was refused: ${statusAndErrcode(attempt)}`);
-}
-
-/** An answer refused by a rate limit, whatever its status ("M_LIMIT_EXCEEDED"). */
-export function isRateLimited(exchange: Exchange): boolean {
-  return (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode === 'M_LIMIT_EXCEEDED';
 }

@@ -1,6 +1,7 @@
-// --update-expectations against the reference homeserver: a new failure is added for review, a
-// known failure that passes is kept for the releases before this one, the file's own header comment and shared reasons stay, and a
-// file the run would not change is left as it is.
+// --update-expectations against the reference homeserver: a new failure is added for review;
+// a known failure that passes is kept for the releases before this one; the file's own header
+// comment (its generated first line following the run) and shared reasons stay; and a file the
+// run would not change is left as it is.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ test('a run rewrites what changed, under the header it found, and then finds not
   writeFileSync(
     file,
     [
-      '# Known failures of some server, reasons reviewed by hand.',
+      '# Known failures of reference 0.9 (profile synapse), one per scenario with the reason.',
+      '# Reasons reviewed by hand.',
       'reasons:',
       '  shared: Fixed in the next release, said the maintainers.',
       'expectations:',
@@ -41,7 +43,8 @@ test('a run rewrites what changed, under the header it found, and then finds not
     const first = await update();
     expect(first.stdout + first.stderr).toMatch(/expectations written to .*server\.yaml \(3 known failures\)/);
     const written = readFileSync(file, 'utf8');
-    expect(written).toMatch(/^# Known failures of some server, reasons reviewed by hand\.\nreasons:\n {2}shared: /);
+    // The tool's own first line follows the run; the rest of the comment is kept.
+    expect(written).toMatch(/^# Known failures of reference 1\.0 \(profile synapse\), one per scenario with the reason\.\n# Reasons reviewed by hand\.\nreasons:\n {2}shared: /);
     expect(written).toContain(`${FAILS}:\n    status: fail\n    reason: "unreviewed: `);
     // The reference homeserver says it is release 1.0.
     expect(written).toContain(`${PASSES}:\n    status: fail\n    because: shared\n    versions: <1.0`);

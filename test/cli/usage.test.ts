@@ -33,6 +33,7 @@ describe('usage errors exit 2 with one line', () => {
     [['launch', 'nonesuch@1.0.0'], /cannot be launched \(choose synapse, .*synapse@1\.120\.0\)/],
     [['stale-expectations', 'synapse'], /needs an expectations file and at least one results file/],
     [['--homeserver', 'http://127.0.0.1:1', '--profile', 'synapse', '--only', 'register-email/*,regsiter-email/in-use'], /--only: "regsiter-email\/in-use" matches no scenario id/],
+    [['--homeserver', 'http://127.0.0.1:1', '--profile', 'synapse', '--only', ' , '], /--only: " , " names no scenario id/],
   ])('%j', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
@@ -72,6 +73,7 @@ test('--help documents every flag, environment variable and exit code', async ()
   for (const code of ['0 ', '1 ', '2 ', '3 ']) expect(run.stdout).toContain(`  ${code} `);
   // -h, as people type it first, is the same.
   expect((await runCli(['-h'])).stdout).toBe(run.stdout);
+  expect((await runCli(['launch', '-h'])).stdout).toBe(run.stdout);
 });
 
 test('--version prints the package version', async () => {

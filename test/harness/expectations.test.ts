@@ -8,6 +8,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   ExpectationsError,
   formatExpectations,
+  headerOf,
   loadExpectations,
   readExpectations,
   staleEntries,
@@ -287,4 +288,12 @@ test('a long scenario id stays a plain key; only long values are folded', () => 
   const id = `register-email/${'a-very-long-scenario-name-'.repeat(3)}x`;
   const text = formatExpectations(new Map([[id, [{ status: 'fail', reason: 'r'.repeat(80) }]]]), 'h');
   expect(text).toContain(`\n  ${id}:\n    status: fail\n    reason: >-\n      ${'r'.repeat(80)}\n`);
+});
+
+test('a long link or range is written as it is; the header comes back as it was given', () => {
+  const link = `https://github.com/example/homeserver/issues/${'1'.repeat(60)}`;
+  const text = formatExpectations(new Map([['register-email/denied', [{ status: 'fail', reason: 'short', link }]]]), 'line one\nline two');
+  expect(text).toContain(`    link: ${link}\n`);
+  expect(headerOf(text)).toBe('line one\nline two');
+  expect(headerOf('expectations: {}\n')).toBeUndefined();
 });

@@ -21,6 +21,10 @@ describe('formatConsoleReport', () => {
     expect(text).toContain('\nto look at:\n  FAIL  register-email/denied [must]\n');
     expect(text).toContain('\n  WARN  register-email/cors-headers [should]\n');
     expect(text).toContain('\n  XPASS password-email/unknown [should]\n');
+    // After the last endpoint's scenarios, before the totals.
+    const lines = text.split('\n');
+    expect(lines.indexOf('to look at:')).toBeGreaterThan(lines.findLastIndex((line) => line.startsWith('  WARN  register-email/cors-headers  ')));
+    expect(lines.indexOf('to look at:')).toBeLessThan(lines.findIndex((line) => line.startsWith('target  ')));
     expect(formatConsoleReport(sampleResults(SCENARIOS.filter((s) => s.status === 'passed')))).not.toContain('to look at');
   });
 
