@@ -10,6 +10,7 @@ import { freePort } from '../launch/child-process.js';
 import { defaultProfileName, isLaunchable, LAUNCHABLE, launchHomeserver, whyNotLaunchable } from '../../servers/index.js';
 import { UsageError } from '../tool/usage-error.js';
 import { loadProfile, ProfileError } from '../model/profile.js';
+import { invocation } from './invocation.js';
 import { progressDisplay } from './progress.js';
 import { ALL_SCENARIOS, builtInExpectations, expectationsPath, runConformance, type RunOutput } from './run.js';
 import { UnreachableError } from '../target/probe.js';
@@ -19,11 +20,6 @@ const out: RunOutput = {
   log: (line: string) => process.stderr.write(`${line}\n`),
   report: (text: string) => process.stdout.write(`${text}\n`),
 };
-
-/** How the user ran this tool, to be run again the same way: `npm start --` in a checkout, else through npx. */
-function invocation(): string {
-  return process.env['npm_lifecycle_event'] === 'start' ? 'npm start --' : `npx ${TOOL_NAME}`;
-}
 
 /** `launch synapse`: a configured server in the foreground, for an edit-run loop. */
 async function keepLaunched(name: string, config: Config): Promise<number> {
@@ -38,7 +34,7 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
       `${server.name} ${server.version} is running at ${server.url}`,
       `It expects the fake identity service on port ${identityPort} and the mail sink on port ${smtpPort}.`,
       'Run the suite against it, as often as you like:',
-      `  ${invocation()} ${[
+      `  ${invocation(process.env)} ${[
         '--homeserver', server.url, '--profile', profile.name,
         '--identity-port', identityPort, '--smtp-port', smtpPort,
         ...(server.registrationSharedSecret ? ['--shared-secret', server.registrationSharedSecret] : []),
