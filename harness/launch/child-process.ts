@@ -188,6 +188,8 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(128 + signalNumber(signal));
   }
   signalled = true;
+  // Say why the output stops here, on a line of its own (a progress line may be half drawn).
+  if (live.size > 0) process.stderr.write(`\n${signal}: stopping the ${live.size === 1 ? 'process' : `${live.size} processes`} this run started…\n`);
   void stopAllManaged({ graceMs: 5_000 })
     .catch(() => killEverythingNow())
     .finally(() => {

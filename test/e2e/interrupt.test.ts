@@ -15,6 +15,8 @@ test('SIGINT during the scenarios stops Synapse, the identity service and the ma
   const exit = await cli.done;
 
   expect(exit.code === 130 || exit.signal === 'SIGINT', `exit ${exit.code} ${exit.signal}\n${exit.stderr}`).toBe(true);
+  // The run says why its output stops.
+  expect(exit.stderr).toMatch(/\nSIGINT: stopping the (process|\d+ processes) this run started…\n/);
   expect(processesMentioning(workDir!)).toEqual([]);
   expect(existsSync(workDir!), `${workDir} is left behind`).toBe(false);
   expect(await portIsFree(Number(identityPort))).toBe(true);
