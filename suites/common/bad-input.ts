@@ -27,6 +27,9 @@ const ERRCODE_SAYS = {
   M_INVALID_PARAM: 'M_INVALID_PARAM: "A parameter that was specified has the wrong value. For example, the server expected an integer and instead received a string."',
   M_BAD_JSON: 'M_BAD_JSON: "Request contained valid JSON, but it was malformed in some way, e.g. missing required keys, invalid values for keys."',
   M_NOT_JSON: 'M_NOT_JSON: "Request did not contain valid JSON."',
+  // The identity service's, passed on by a homeserver that has it validate the address.
+  M_INVALID_EMAIL: 'M_INVALID_EMAIL (identity service): "The email address provided was invalid."',
+  M_INVALID_ADDRESS: 'M_INVALID_ADDRESS (identity service): "The phone number provided was invalid."',
 } as const;
 type Errcode = keyof typeof ERRCODE_SAYS;
 
@@ -70,7 +73,7 @@ const breachOf = (row: FieldRow, body: Body, errcodes: readonly Errcode[], ident
   };
 };
 
-function rowCases(row: FieldRow, required: readonly string[], invalid: string): Case[] {
+function rowCases(row: FieldRow, required: readonly string[], invalid: string, kit: MediumKit): Case[] {
   const replacesAddress = row.address ?? false;
   const types = wrongTypes(row);
   return [
@@ -103,7 +106,8 @@ function rowCases(row: FieldRow, required: readonly string[], invalid: string): 
       since: rule.since,
       failsUnder: rule.failsUnder,
       replacesAddress: replacesAddress && !rule.aroundAddress,
-      inputs: (body, identity) => rule.breaches.map(breachOf(row, body, INVALID, rule.aroundAddress ? identity : undefined)),
+      // An address the server cannot take may be refused with the identity service's own code, where the server asks it.
+      inputs: (body, identity) => rule.breaches.map(breachOf(row, body, row.address ? [...INVALID, kit.identityInvalidAddress] : INVALID, rule.aroundAddress ? identity : undefined)),
     })),
   ];
 }
@@ -112,7 +116,7 @@ function casesFor(endpoint: EndpointKey, kit: MediumKit): Case[] {
   const invalid = endpoint.startsWith('register-') ? 'Part of the request was invalid' : 'the request was invalid';
   const required = kit.fields.filter((row) => row.required).map((row) => row.field);
   return [
-    ...kit.fields.flatMap((row) => rowCases(row, required, invalid)),
+    ...kit.fields.flatMap((row) => rowCases(row, required, invalid, kit)),
     {
       name: 'not-json',
       request: 'whose body is not JSON',

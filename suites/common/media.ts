@@ -82,6 +82,8 @@ export interface MediumKit {
   canonicalForm: CanonicalForm;
   /** Every error its requestToken lists (400s and 403 M_TERMS_NOT_SIGNED), with what each means. */
   identityErrors: readonly IdentityError[];
+  /** The identity service's code for an address it cannot take, which a homeserver that asks it may pass on. */
+  identityInvalidAddress: 'M_INVALID_EMAIL' | 'M_INVALID_ADDRESS';
   /** Overrides that make the body's address not one (account/3pid answers these M_INVALID_PARAM). */
   notAnAddress: Record<string, unknown>;
   /** What the request body's definition says of each field, for bad input. */
@@ -176,6 +178,7 @@ export const EMAIL: MediumKit = {
     keptAsWritten: 'case-sensitive-addresses',
     listedAsWritten: 'case-sensitive-addresses',
   },
+  identityInvalidAddress: 'M_INVALID_EMAIL',
   identityErrors: [
     { status: 400, errcode: 'M_INVALID_EMAIL', means: 'the email address provided was invalid' },
     { status: 400, errcode: 'M_EMAIL_SEND_ERROR', means: 'the validation email could not be sent' },
@@ -277,6 +280,7 @@ export const MSISDN: MediumKit = {
     keptAsWritten: 'msisdn-as-typed',
     listedAsWritten: 'msisdn-listed-with-plus',
   },
+  identityInvalidAddress: 'M_INVALID_ADDRESS',
   identityErrors: [
     { status: 400, errcode: 'M_INVALID_ADDRESS', means: 'the phone number provided was invalid' },
     { status: 400, errcode: 'M_SEND_ERROR', means: 'the validation SMS could not be sent' },
