@@ -1,6 +1,6 @@
 // The families every requestToken endpoint is made of, whatever its medium and purpose. An
-// endpoint's suite (suites/*.ts) lists only what it alone promises: those go between success
-// and sending and the rest, in the catalogue's order.
+// endpoint's suite (suites/*.ts) names its purpose (purposes.ts), whose own families go
+// between success and sending and the rest, in the catalogue's order.
 import type { EndpointKey } from '../../harness/model/endpoints.js';
 import { suite, type FamilyScenario, type Suite } from '../../harness/model/scenario.js';
 import { badInputScenarios } from './bad-input.js';
@@ -13,13 +13,11 @@ import { rateLimitScenarios } from './rate-limit.js';
 import { relayScenarios } from './relay.js';
 import { sendAttemptScenarios } from './send-attempt.js';
 import { sendingScenarios } from './sending.js';
+import type { Purpose } from './purposes.js';
 import type { AddressState } from './subjects.js';
 
-/** A family (or a single scenario) of what one endpoint promises, for its medium. */
-export type OwnFamily = (endpoint: EndpointKey, kit: MediumKit) => FamilyScenario | FamilyScenario[];
-
-/** The endpoint's suite: what every endpoint promises, with its own families in their place. */
-export function endpointSuite(endpoint: EndpointKey, kit: MediumKit, state: AddressState, own: readonly OwnFamily[]): Suite {
+/** The endpoint's suite: what every endpoint promises, with its purpose's own families in their place. */
+export function endpointSuite(endpoint: EndpointKey, kit: MediumKit, { state, own }: Purpose): Suite {
   return suite(endpoint, [
     ...successAndSending(endpoint, kit, state),
     ...own.flatMap((scenarios) => scenarios(endpoint, kit)),
