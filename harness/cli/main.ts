@@ -12,7 +12,7 @@ import { UsageError } from '../tool/usage-error.js';
 import { loadProfile, ProfileError } from '../model/profile.js';
 import { invocation } from './invocation.js';
 import { progressDisplay } from './progress.js';
-import { ALL_SCENARIOS, builtInExpectations, expectationsPath, runConformance, type RunOutput } from './run.js';
+import { ALL_SCENARIOS, expectationsPath, launchedExpectations, runConformance, type RunOutput } from './run.js';
 import { UnreachableError } from '../target/probe.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool/version.js';
 
@@ -28,7 +28,7 @@ async function keepLaunched(name: string, config: Config): Promise<number> {
   const smtpPort = config.smtpPort ?? (await freePort());
   const profile = loadProfile(config.profile ?? defaultProfileName(name));
   const server = await launchHomeserver(name, { identityPort, smtpPort, log: out.log }, profile);
-  const expectations = builtInExpectations(profile.name, defaultProfileName(name));
+  const expectations = launchedExpectations(name, profile);
   out.report(
     [
       `${server.name} ${server.version} is running at ${server.url}`,

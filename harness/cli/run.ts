@@ -8,7 +8,7 @@ import { UsageError } from '../tool/usage-error.js';
 import { applying, formatExpectations, headerOf, readExpectations, updatedExpectations, type Expectation, type ExpectationBook } from '../report/expectations.js';
 import { freePort } from '../launch/child-process.js';
 import type { LaunchedHomeserver } from '../launch/launched-homeserver.js';
-import { defaultProfileName, launchHomeserver } from '../../servers/index.js';
+import { defaultProfileName, launchHomeserver, type Launchable } from '../../servers/index.js';
 import { builtInFile } from '../tool/server-folders.js';
 import { loadProfile, type Profile } from '../model/profile.js';
 import { writeReports } from '../report/reporters.js';
@@ -33,9 +33,9 @@ export function expectationsPath(nameOrPath: string): string {
   return (!nameOrPath.includes('/') && builtInFile('expectations', `${nameOrPath}.yaml`)) || nameOrPath;
 }
 
-/** A launched server's known deviations: those of its profile where it has its own, else the server's. */
-export function builtInExpectations(...names: string[]): string | undefined {
-  return names.find((name) => builtInFile('expectations', `${name}.yaml`) !== undefined);
+/** A launched server's known deviations: the built-in ones of its profile where it has its own, else the server's. */
+export function launchedExpectations(launch: Launchable, profile: Profile): string | undefined {
+  return [profile.name, defaultProfileName(launch)].find((name) => builtInFile('expectations', `${name}.yaml`) !== undefined);
 }
 
 export interface RunOutput {
@@ -55,7 +55,7 @@ export async function runConformance(config: Config, out: RunOutput): Promise<{ 
   }
   const profile = loadProfile(config.profile ?? defaultProfileName(launch!));
   // A launched server's known deviations apply unless the caller names other ones.
-  const expectationsName = config.expectations ?? (launch && builtInExpectations(profile.name, defaultProfileName(launch)));
+  const expectationsName = config.expectations ?? (launch && launchedExpectations(launch, profile));
   const expectationsFile = expectationsName ? expectationsPath(expectationsName) : undefined;
   // Read (and so checked) before a launch that may take minutes; applied once the release is known.
   const book: ExpectationBook =

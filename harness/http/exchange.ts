@@ -80,14 +80,19 @@ export function formatExchange(exchange: Exchange): string {
   return lines.join('\n');
 }
 
+/** The body's errcode, where it is a JSON object with a string one. */
+function errcodeOf(exchange: Exchange): string | undefined {
+  const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
+  return typeof errcode === 'string' ? errcode : undefined;
+}
+
 /** An answer's status and errcode, for observations: "400 M_INVALID_PARAM", "200 (no errcode)", "no answer: …". */
 export function statusAndErrcode(exchange: Exchange): string {
   if (!exchange.response) return `no answer: ${exchange.error}`;
-  const errcode = (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode;
-  return `${exchange.response.status} ${typeof errcode === 'string' ? errcode : '(no errcode)'}`;
+  return `${exchange.response.status} ${errcodeOf(exchange) ?? '(no errcode)'}`;
 }
 
 /** An answer a rate limit refused, told by either of its marks: a 429, or the errcode M_LIMIT_EXCEEDED whatever the status. */
 export function isRateLimited(exchange: Exchange): boolean {
-  return exchange.response?.status === 429 || (jsonOf(exchange) as { errcode?: unknown } | undefined)?.errcode === 'M_LIMIT_EXCEEDED';
+  return exchange.response?.status === 429 || errcodeOf(exchange) === 'M_LIMIT_EXCEEDED';
 }

@@ -1,6 +1,6 @@
 // The report a person reads after a run: grouped by endpoint, failures and warnings with
-// their evidence, then the ids of those again, then the totals (must failures and should warnings apart) and the spec
-// statements the run checked.
+// their evidence, then the ids of those again, then the totals (must failures and should
+// warnings apart) and the spec statements the run checked.
 import type { Reporter } from './reporter.js';
 import type { Results, ScenarioResult, Status } from './results.js';
 import { asRunModel, failuresPhrase, type RunModel } from './run-model.js';
@@ -22,10 +22,13 @@ function indent(text: string, by: string): string {
     .join('\n');
 }
 
+/** The verdict's mark, padded: a failed `should` that does not fail the run reads as a warning. */
+function markOf(result: ScenarioResult, strict: boolean): string {
+  return (isWarning(result, strict) ? 'WARN' : MARK[result.status]).padEnd(5);
+}
+
 function scenarioLines(result: ScenarioResult, strict: boolean): string[] {
-  // A failed `should` that does not fail the run reads as a warning, with the same evidence.
-  const mark = isWarning(result, strict) ? 'WARN' : MARK[result.status];
-  const lines = [`  ${mark.padEnd(5)} ${result.id}  ${result.title} [${result.level}, ${result.durationMs} ms]`];
+  const lines = [`  ${markOf(result, strict)} ${result.id}  ${result.title} [${result.level}, ${result.durationMs} ms]`];
   for (const note of result.observed ?? []) lines.push(`          seen: ${note}`);
   if (FAILING.includes(result.status)) {
     lines.push(indent(`spec: ${result.specRef}`, '          '));
@@ -43,7 +46,7 @@ function scenarioLines(result: ScenarioResult, strict: boolean): string[] {
 function attentionLines(all: readonly ScenarioResult[], strict: boolean): string[] {
   const flagged = all.filter((r) => FAILING.includes(r.status));
   if (flagged.length === 0) return [];
-  return ['', 'to look at:', ...flagged.map((r) => `  ${(isWarning(r, strict) ? 'WARN' : MARK[r.status]).padEnd(5)} ${r.id} [${r.level}]`)];
+  return ['', 'to look at:', ...flagged.map((r) => `  ${markOf(r, strict)} ${r.id} [${r.level}]`)];
 }
 
 export function formatConsoleReport(input: Results | RunModel): string {
